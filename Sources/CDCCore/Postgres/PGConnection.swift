@@ -1,0 +1,104 @@
+import CLibPQ
+import Glibc
+
+/// One libpq connection. Owns the `PGconn` and closes it on deinit.
+///
+/// Calls block the calling thread (libpq is synchronous); callers keep them off Swift's
+/// cooperative pool. Not thread-safe: one connection, one thread at a time.
+public final class PGConnection {
+    private let conn: OpaquePointer
+    /// The connection string with the password masked, for messages.
+    public let displayName: String
+
+    /// Connects and sets the session options every text conversion relies on.
+    public init(conninfo: String) throws {
+        displayName = ConnectionURL.redacted(conninfo)
+        guard let handle = PQconnectdb(conninfo) else {
+            throw PostgresError("cannot connect to \(displayName)", detail: "out of memory")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let detail = String(cString: PQerrorMessage(handle))
+            PQfinish(handle)
+            throw PostgresError("cannot connect to \(displayName)", detail: detail)
+        }
+        conn = handle
+        // The type converters parse PostgreSQL's text output; pin every setting that shapes it.
+        try execute("""
+            SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET IntervalStyle = 'iso_8601';
+            SET extra_float_digits = 1; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'
+            """)
+    }
+
+    deinit { PQfinish(conn) }
+
+    /// The server's version as an integer (150004 for 15.4).
+    public var serverVersion: Int { Int(PQserverVersion(conn)) }
+
+    /// The libpq version loaded at run time, e.g. "15.18".
+    public static var libraryVersion: String {
+        let v = Int(PQlibVersion())
+        return v >= 100000 ? "\(v / 10000).\(v % 10000)" : "\(v / 10000).\(v / 100 % 100).\(v % 100)"
+    }
+
+    /// The database this connection is attached to.
+    public var database: String { String(cString: PQdb(conn)) }
+
+    /// Runs one or more statements that return no rows of interest.
+    public func execute(_ sql: String, context: @autoclosure () -> String = "query failed") throws {
+        let result = PGResult(PQexec(conn, sql))
+        try check(result, context: context(), accept: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])
+    }
+
+    /// Runs a parameterised query (parameters as text) and returns its rows.
+    public func query(_ sql: String, _ parameters: [String?] = [], context: @autoclosure () -> String = "query failed") throws -> PGResult {
+        let result = withCStrings(parameters) { pointers in
+            PGResult(PQexecParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0))
+        }
+        try check(result, context: context(), accept: [PGRES_TUPLES_OK, PGRES_COMMAND_OK])
+        return result
+    }
+
+    /// Runs `COPY … TO STDOUT` and hands each data row (one text line with its newline) to
+    /// `row`, which must not keep the pointer. Rows are streamed: memory does not grow with the table.
+    public func copyOut(_ sql: String, context: @autoclosure () -> String, row: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let start = PGResult(PQexec(conn, sql))
+        try check(start, context: context(), accept: [PGRES_COPY_OUT])
+        var buffer: UnsafeMutablePointer<CChar>? = nil
+        var rowError: Error? = nil
+        while true {
+            let length = PQgetCopyData(conn, &buffer, 0)
+            if length > 0, let data = buffer {
+                defer { PQfreemem(data) }
+                // After a consumer error keep draining so the connection stays usable.
+                if rowError == nil {
+                    do { try row(UnsafeRawBufferPointer(start: data, count: Int(length))) } catch { rowError = error }
+                }
+            } else if length == -1 {
+                break
+            } else {
+                throw PostgresError(context(), detail: String(cString: PQerrorMessage(conn)))
+            }
+        }
+        // The command's final status; errors raised mid-COPY surface here.
+        while let raw = PQgetResult(conn) {
+            let result = PGResult(raw)
+            try check(result, context: context(), accept: [PGRES_COMMAND_OK])
+        }
+        if let rowError { throw rowError }
+    }
+
+    private func check(_ result: PGResult, context: String, accept: [ExecStatusType]) throws {
+        let status = result.status
+        guard accept.contains(status) else {
+            let detail = result.errorMessage.isEmpty ? String(cString: PQerrorMessage(conn)) : result.errorMessage
+            throw PostgresError(context, detail: detail, sqlState: result.sqlState)
+        }
+    }
+}
+
+/// Calls `body` with C strings for `values` that live for the duration of the call.
+private func withCStrings<R>(_ values: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    var owned: [UnsafeMutablePointer<CChar>?] = values.map { $0.map { strdup($0) } ?? nil }
+    defer { owned.forEach { free($0) } }
+    return body(owned.map { $0.map { UnsafePointer($0) } })
+}

@@ -1,0 +1,37 @@
+/// A failure talking to PostgreSQL, worded for the person running cdcctl: what was being done,
+/// on which object, and the server's own message on one line. Never carries a password.
+public struct PostgresError: Error, CustomStringConvertible, Sendable {
+    /// The SQLSTATE code when the server sent one (e.g. `42P01` undefined table).
+    public let sqlState: String?
+    /// The one-line description.
+    public let message: String
+
+    /// Creates an error from a context ("cannot connect to …") and a raw libpq message.
+    public init(_ context: String, detail: String? = nil, sqlState: String? = nil) {
+        self.sqlState = sqlState
+        if let detail, !detail.isEmpty {
+            message = context + ": " + PostgresError.oneLine(detail)
+        } else {
+            message = context
+        }
+    }
+
+    public var description: String { message }
+
+    /// libpq messages span lines ("…\n\tIs the server running…"); scripts want one line.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\t" || $0 == "\r" })
+            .map { $0.trimmingCharacters() }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> String {
+        var s = self
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

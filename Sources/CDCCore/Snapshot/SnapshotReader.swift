@@ -1,0 +1,89 @@
+/// What to snapshot and how to name it.
+public struct SnapshotOptions: Sendable {
+    /// The tables, in the order their events are emitted.
+    public var tables: [TableName]
+    /// The logical server name (Debezium's `topic.prefix`), reported as `source.name`.
+    public var prefix: String
+    /// An exported snapshot (`pg_export_snapshot()` or a slot's) to read inside, for handoff.
+    public var exportedSnapshot: String?
+    /// The LSN the snapshot corresponds to when known (a slot's consistent point).
+    public var lsn: LSN?
+
+    /// Creates options.
+    public init(tables: [TableName], prefix: String, exportedSnapshot: String? = nil, lsn: LSN? = nil) {
+        self.tables = tables
+        self.prefix = prefix
+        self.exportedSnapshot = exportedSnapshot
+        self.lsn = lsn
+    }
+}
+
+/// What a snapshot did.
+public struct SnapshotSummary: Sendable {
+    /// Rows read per table, in table order.
+    public let rows: [(table: TableName, count: Int64)]
+}
+
+/// Reads tables in one REPEATABLE READ transaction with `COPY … TO STDOUT` and emits them as
+/// `op: "r"` events. Rows stream through: memory does not grow with the tables.
+public struct SnapshotReader {
+    private let connection: PGConnection
+    private let options: SnapshotOptions
+    private var progress: ProgressReporter
+
+    /// Creates a reader on `connection` (which it uses exclusively while running).
+    public init(connection: PGConnection, options: SnapshotOptions, progress: ProgressReporter = ProgressReporter(enabled: false)) {
+        self.connection = connection
+        self.options = options
+        self.progress = progress
+    }
+
+    /// Runs the snapshot, writing events to `output`. Every table is checked before the first
+    /// event, so a bad table name writes nothing.
+    public mutating func run<O: EventOutput>(into output: inout O) throws -> SnapshotSummary {
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", context: "cannot start the snapshot transaction")
+        if let id = options.exportedSnapshot {
+            try connection.execute("SET TRANSACTION SNAPSHOT '\(id.replacingAll("'", with: "''"))'", context: "cannot use exported snapshot \(id)")
+        }
+        // The first query fixes the snapshot; its time and WAL position describe every event.
+        let start = try connection.query("""
+            SELECT (extract(epoch FROM now()) * 1000000)::int8, CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END
+            """, context: "cannot read the snapshot position")
+        let startMicros = Int64(start.string(0, 0)) ?? 0
+        let lsn = options.lsn ?? start.value(0, 1).flatMap { LSN($0) }
+        let types = TypeResolver(connection: connection)
+        let schemas = try options.tables.map { try TableSchema.load($0, connection: connection, types: types) }
+
+        var emitter = SnapshotEmitter(renderer: EventRenderer(prefix: options.prefix, database: connection.database),
+                                      position: SourcePosition(commitMicros: startMicros, lsn: lsn))
+        var counts: [(table: TableName, count: Int64)] = []
+        for (index, schema) in schemas.enumerated() {
+            var rows = RowRenderer(columns: schema.columns)
+            var count: Int64 = 0
+            progress.begin("snapshot \(schema.name)", expected: schema.estimatedRows)
+            emitter.beginTable(schema.name)
+            try connection.copyOut(Self.copyStatement(schema), context: "cannot read table \(schema.name)") { line in
+                let after = try rows.render(copyLine: line)
+                try emitter.row(after, into: &output)
+                count += 1
+                progress.row()
+            }
+            progress.end()
+            counts.append((schema.name, count))
+            if index == schemas.count - 1 { try emitter.finish(into: &output) }
+        }
+        try output.flush()
+        try connection.execute("COMMIT", context: "cannot finish the snapshot transaction")
+        return SnapshotSummary(rows: counts)
+    }
+
+    /// `COPY (SELECT …) TO STDOUT`, casting the columns whose text form depends on locale.
+    static func copyStatement(_ schema: TableSchema) -> String {
+        let list = schema.columns.map { column -> String in
+            let name = TableName.quote(column.name)
+            return column.type.selectCast.map { "\(name)::\($0)" } ?? name
+        }
+        let select = list.isEmpty ? "" : list.joined(separator: ", ")
+        return "COPY (SELECT \(select) FROM ONLY \(schema.name.sqlIdentifier)) TO STDOUT"
+    }
+}
