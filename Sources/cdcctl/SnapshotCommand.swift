@@ -15,7 +15,7 @@ struct SnapshotCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @Option(name: [.short, .long], help: ArgumentHelp("A table to snapshot, as schema.table (repeatable).", valueName: "schema.table"))
-    var table: [String] = []
+    var table: [String]
 
     @Option(name: .long, help: "The logical server name (Debezium's topic.prefix), reported as source.name.")
     var topicPrefix: String = "cdcctl"
@@ -24,7 +24,6 @@ struct SnapshotCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard !table.isEmpty else { throw ValidationError("no table given: pass --table schema.table") }
         for name in table where TableName(parsing: name) == nil {
             throw ValidationError("invalid table name '\(name)': expected schema.table")
         }

@@ -43,6 +43,27 @@ public struct EventRenderer {
         out.write(UInt8(ascii: "\n"))
     }
 
+    /// Appends a logical decoding message event (`op: "m"`), which carries
+    /// `message: {prefix, content}` instead of rows.
+    public mutating func writeMessage(prefix: String, content: [UInt8], table: TableName, position: SourcePosition, into out: inout ByteWriter) {
+        out.write(#"{"before":null,"after":null,"source":"#)
+        writeSource(table: table, position: position, into: &out)
+        out.write(#","op":"m""#)
+        let now = clock()
+        out.write(#","ts_ms":"#)
+        out.write(decimal: now / 1_000_000)
+        out.write(#","ts_us":"#)
+        out.write(decimal: now / 1_000)
+        out.write(#","ts_ns":"#)
+        out.write(decimal: now)
+        out.write(#","transaction":null,"message":{"prefix":"#)
+        JSONText.writeString(prefix, into: &out)
+        out.write(#","content":""#)
+        content.withUnsafeBytes { Base64.encode($0, into: &out) }
+        out.write(#""}}"#)
+        out.write(UInt8(ascii: "\n"))
+    }
+
     private mutating func writeSource(table: TableName, position p: SourcePosition, into out: inout ByteWriter) {
         out.write(sourceHead)
         out.write(decimal: TextValueConverter.floorDiv(p.commitMicros, 1000))

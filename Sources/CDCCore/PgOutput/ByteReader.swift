@@ -112,13 +112,17 @@ struct ByteReader {
     /// bytes before anything is allocated for them.
     mutating func count16(_ field: StaticString, minimumElementSize: Int) throws -> Int {
         let start = offset
-        return try checkedCount(field, Int(try int16(field)), minimumElementSize: minimumElementSize, start: start)
+        // Read into a local first: as an argument, `self` would be captured before the read.
+        let count = Int(try int16(field))
+        return try checkedCount(field, count, minimumElementSize: minimumElementSize, start: start)
     }
 
     /// Reads an `Int32` element count with the same checks as `count16`.
     mutating func count32(_ field: StaticString, minimumElementSize: Int) throws -> Int {
         let start = offset
-        return try checkedCount(field, Int(try int32(field)), minimumElementSize: minimumElementSize, start: start)
+        // Read into a local first: as an argument, `self` would be captured before the read.
+        let count = Int(try int32(field))
+        return try checkedCount(field, count, minimumElementSize: minimumElementSize, start: start)
     }
 
     /// Reads exactly `count` bytes.

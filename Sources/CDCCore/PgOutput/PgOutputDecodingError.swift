@@ -40,6 +40,7 @@ public struct PgOutputDecodingError: Error, Hashable, Sendable, CustomStringConv
         self.reason = reason
     }
 
+    /// One line naming the tag, field, offset and what was wrong.
     public var description: String {
         var text = "malformed replication message"
         if let tag {

@@ -28,8 +28,10 @@ public struct PostgresTimestamp: Hashable, Comparable, Sendable, CustomStringCon
         return overflow ? Int64.max : value
     }
 
+    /// The raw value with its epoch, for logs.
     public var description: String { String(microsecondsSince2000) + "µs since 2000-01-01" }
 
+    /// Orders timestamps chronologically.
     public static func < (lhs: PostgresTimestamp, rhs: PostgresTimestamp) -> Bool {
         lhs.microsecondsSince2000 < rhs.microsecondsSince2000
     }

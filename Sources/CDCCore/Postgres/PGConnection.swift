@@ -6,14 +6,21 @@ import Glibc
 /// Calls block the calling thread (libpq is synchronous); callers keep them off Swift's
 /// cooperative pool. Not thread-safe: one connection, one thread at a time.
 public final class PGConnection {
-    private let conn: OpaquePointer
+    let conn: OpaquePointer
     /// The connection string with the password masked, for messages.
     public let displayName: String
 
-    /// Connects and sets the session options every text conversion relies on.
-    public init(conninfo: String) throws {
+    /// Connects and sets the session options every text conversion relies on. `replication`
+    /// opens a walsender connection (`replication=database`) that also accepts SQL.
+    public init(conninfo: String, replication: Bool = false) throws {
         displayName = ConnectionURL.redacted(conninfo)
-        guard let handle = PQconnectdb(conninfo) else {
+        // expand_dbname parses the URL or key=value string; later keywords override it.
+        let keywords = replication ? ["dbname", "replication"] : ["dbname"]
+        let values = replication ? [conninfo, "database"] : [conninfo]
+        let connected = withCStrings(keywords) { k in
+            withCStrings(values) { v in PQconnectdbParams(k + [nil], v + [nil], 1) }
+        }
+        guard let handle = connected else {
             throw PostgresError("cannot connect to \(displayName)", detail: "out of memory")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
@@ -26,7 +33,7 @@ public final class PGConnection {
         try execute("""
             SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET IntervalStyle = 'iso_8601';
             SET extra_float_digits = 1; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'
-            """)
+            """, context: "cannot configure the session on \(displayName)")
     }
 
     deinit { PQfinish(conn) }
@@ -48,6 +55,17 @@ public final class PGConnection {
         let result = PGResult(PQexec(conn, sql))
         try check(result, context: context(), accept: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])
     }
+
+    /// Runs one statement through the simple query protocol, the only one walsender commands
+    /// (CREATE_REPLICATION_SLOT, IDENTIFY_SYSTEM) accept.
+    public func simpleQuery(_ sql: String, context: @autoclosure () -> String) throws -> PGResult {
+        let result = PGResult(PQexec(conn, sql))
+        try check(result, context: context(), accept: [PGRES_TUPLES_OK, PGRES_COMMAND_OK])
+        return result
+    }
+
+    /// Whether the connection is still usable (false after the server went away).
+    public var isAlive: Bool { PQstatus(conn) == CONNECTION_OK }
 
     /// Runs a parameterised query (parameters as text) and returns its rows.
     public func query(_ sql: String, _ parameters: [String?] = [], context: @autoclosure () -> String = "query failed") throws -> PGResult {

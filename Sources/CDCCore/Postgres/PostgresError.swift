@@ -22,6 +22,13 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: { $0 == "\n" || $0 == "\t" || $0 == "\r" })
             .map { $0.trimmingCharacters() }
+            .map { line in
+                // libpq prefixes the severity ("ERROR:  …"); our own wording already says it failed.
+                for severity in ["ERROR:", "FATAL:"] where line.hasPrefix(severity) {
+                    return Substring(line.dropFirst(severity.count)).trimmingCharacters()
+                }
+                return line
+            }
             .filter { !$0.isEmpty }
             .joined(separator: " ")
     }

@@ -1,0 +1,106 @@
+/// The acknowledgement rules of the replication loop, with no socket: events in, actions out.
+///
+/// The flush LSN reported to the server only moves to the end of a transaction the sink has
+/// durably taken, or, while no transaction is open, to a keepalive's WAL end (everything
+/// before it has been received and delivered). `--endpos` stops the stream before the first
+/// transaction that commits after it.
+public struct ReplicationStateMachine: Sendable {
+    /// What the loop should do next.
+    public enum Action: Equatable, Sendable {
+        /// Report `flush` (also as write and apply) to the server.
+        case sendStatus(flush: LSN, replyRequested: Bool)
+        /// Stop streaming: everything up to `acknowledged` is delivered.
+        case stop
+    }
+
+    /// What to do with a transaction that begins.
+    public enum BeginDecision: Equatable, Sendable { case emit, stopBefore }
+
+    /// The position the sink has durably taken; the only value ever reported as flushed.
+    public private(set) var acknowledged: LSN
+    /// Whether a transaction's events are being emitted right now.
+    public private(set) var inTransaction = false
+    /// Whether a stop was requested (signal) and will happen at the next transaction boundary.
+    public private(set) var stopRequested = false
+
+    private let endpos: LSN?
+    private let statusInterval: Double
+    private let heartbeatInterval: Double?
+    private var lastStatusAt: Double
+    private var lastReported: LSN
+    private var lastHeartbeatAt: Double
+
+    /// Creates the machine at the slot's confirmed position.
+    public init(start: LSN, endpos: LSN?, statusInterval: Double, heartbeatInterval: Double?, now: Double) {
+        acknowledged = start
+        lastReported = start
+        self.endpos = endpos
+        self.statusInterval = statusInterval
+        self.heartbeatInterval = heartbeatInterval
+        lastStatusAt = now
+        lastHeartbeatAt = now
+    }
+
+    /// A transaction begins; `finalLSN` is its commit record's LSN.
+    public mutating func begin(finalLSN: LSN) -> BeginDecision {
+        if let endpos, finalLSN > endpos { return .stopBefore }
+        inTransaction = true
+        return .emit
+    }
+
+    /// The sink durably took every event of the transaction ending at `endLSN`.
+    public mutating func delivered(transactionEnd endLSN: LSN, now: Double) -> [Action] {
+        inTransaction = false
+        if endLSN > acknowledged { acknowledged = endLSN }
+        if stopRequested || reachedEnd(endLSN) { return [.sendStatus(flush: acknowledged, replyRequested: false), .stop] }
+        return periodic(now: now)
+    }
+
+    /// A non-transactional logical message at `lsn` was delivered.
+    public mutating func delivered(messageAt lsn: LSN, now: Double) -> [Action] {
+        if let endpos, lsn > endpos { return [.stop] }
+        return periodic(now: now)
+    }
+
+    /// A keepalive from the server.
+    public mutating func keepalive(walEnd: LSN, replyRequested: Bool, now: Double) -> [Action] {
+        if !inTransaction {
+            let reachable = endpos.map { min($0, walEnd) } ?? walEnd
+            if reachable > acknowledged { acknowledged = reachable }
+            if reachedEnd(walEnd) { return [.sendStatus(flush: acknowledged, replyRequested: false), .stop] }
+        }
+        if replyRequested { return [status(now: now, replyRequested: false)] }
+        return periodic(now: now)
+    }
+
+    /// Time passed with nothing received.
+    public mutating func tick(now: Double) -> [Action] {
+        if stopRequested && !inTransaction { return [.sendStatus(flush: acknowledged, replyRequested: false), .stop] }
+        if let heartbeatInterval, !inTransaction, now - lastHeartbeatAt >= heartbeatInterval {
+            lastHeartbeatAt = now
+            // Asking for a reply makes the server send its WAL end, which the keepalive
+            // handler acknowledges: the slot advances even when the published tables are idle.
+            return [status(now: now, replyRequested: true)]
+        }
+        return periodic(now: now)
+    }
+
+    /// SIGINT/SIGTERM: finish the transaction being emitted, then stop.
+    public mutating func requestStop(now: Double) -> [Action] {
+        stopRequested = true
+        return tick(now: now)
+    }
+
+    private func reachedEnd(_ lsn: LSN) -> Bool { endpos.map { lsn >= $0 } ?? false }
+
+    private mutating func periodic(now: Double) -> [Action] {
+        guard now - lastStatusAt >= statusInterval else { return [] }
+        return [status(now: now, replyRequested: false)]
+    }
+
+    private mutating func status(now: Double, replyRequested: Bool) -> Action {
+        lastStatusAt = now
+        lastReported = acknowledged
+        return .sendStatus(flush: acknowledged, replyRequested: replyRequested)
+    }
+}
