@@ -1,0 +1,147 @@
+/// `cdcctl stream`: sets up slot and publication, takes the initial snapshot inside the slot's
+/// exported snapshot, then streams pgoutput changes as events, acknowledging a transaction's
+/// end only after the output has taken its events.
+public final class ChangeStreamer {
+    private let conninfo: String
+    private let options: StreamOptions
+    private let log: (String) -> Void
+
+    /// Creates a streamer; `log` receives one-line notices for stderr.
+    public init(conninfo: String, options: StreamOptions, log: @escaping (String) -> Void = { _ in }) {
+        self.conninfo = conninfo
+        self.options = options
+        self.log = log
+    }
+
+    /// Runs until `--endpos`, a stop signal, or an error.
+    public func run<O: EventOutput>(into output: inout O) throws {
+        let catalog = try PGConnection(conninfo: conninfo)
+        let setup = ReplicationSetup(catalog: catalog, options: options)
+        try setup.checkWalLevel()
+        try setup.ensurePublication()
+        let existing = try setup.slotState()
+        if existing == nil && !options.createSlot {
+            throw StreamError("replication slot \(options.slot) does not exist: drop --no-create-slot to create it")
+        }
+        let mode = options.snapshot ?? .initial
+        if existing != nil && mode == .initialOnly {
+            throw StreamError("--snapshot initial-only needs a new slot, but \(options.slot) exists: drop it or choose another --slot")
+        }
+        let replication = try PGConnection(conninfo: conninfo, replication: true)
+
+        var start: LSN
+        if let existing {
+            start = existing.confirmedFlush ?? .zero
+        } else {
+            let wantsSnapshot = mode != .never
+            let created = try replication.simpleQuery(
+                "CREATE_REPLICATION_SLOT \(TableName.quote(options.slot)) LOGICAL pgoutput \(wantsSnapshot ? "EXPORT_SNAPSHOT" : "NOEXPORT_SNAPSHOT")",
+                context: "cannot create replication slot \(options.slot)")
+            start = LSN(created.string(0, 1)) ?? .zero
+            log("created replication slot \(options.slot) at \(start)")
+            if wantsSnapshot {
+                // The exported snapshot is valid until the replication connection runs its next
+                // command, so the whole snapshot happens before START_REPLICATION.
+                let tables = options.tables.isEmpty ? try setup.publishedTables() : options.tables
+                var reader = SnapshotReader(connection: catalog, options: SnapshotOptions(
+                    tables: tables, prefix: options.prefix, exportedSnapshot: created.value(0, 2), lsn: start))
+                _ = try reader.run(into: &output)
+            }
+        }
+        defer { if options.dropSlotOnExit { dropSlot(replication) } }
+        if mode == .initialOnly { return }
+
+        try replication.startCopyBoth("""
+            START_REPLICATION SLOT \(TableName.quote(options.slot)) LOGICAL \(start) \
+            (proto_version '\(setup.protocolVersion)', publication_names '\(TableName.quote(options.publication).replacingAll("'", with: "''"))', messages 'true')
+            """, context: "cannot start replication from slot \(options.slot)")
+        try stream(replication: replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start, into: &output)
+    }
+
+    private func stream<O: EventOutput>(replication: PGConnection, catalog: PGConnection, protocolVersion: Int, start: LSN, into output: inout O) throws {
+        var machine = ReplicationStateMachine(start: start, endpos: options.endpos, statusInterval: options.statusInterval,
+                                              heartbeatInterval: options.heartbeatInterval, now: Clock.monotonicSeconds())
+        var decoder = PgOutputDecoder(protocolVersion: protocolVersion)
+        var events = ChangeEventWriter(renderer: EventRenderer(prefix: options.prefix, database: catalog.database),
+                                       relations: RelationCache(catalog: catalog))
+        var stopping = false
+
+        func perform(_ actions: [ReplicationStateMachine.Action]) throws {
+            for action in actions {
+                switch action {
+                case let .sendStatus(flush, replyRequested):
+                    let update = StandbyStatusUpdate(writeLSN: flush, flushLSN: flush, applyLSN: flush,
+                                                     clientTime: PostgresTimestamp(unixMicroseconds: Clock.realtimeNanos() / 1000),
+                                                     replyRequested: replyRequested)
+                    try replication.sendCopyData(update.encoded())
+                case .stop:
+                    stopping = true
+                }
+            }
+        }
+
+        while !stopping {
+            if StopSignal.isRaised && !machine.stopRequested { try perform(machine.requestStop(now: Clock.monotonicSeconds())) }
+            if stopping { break }
+            switch try replication.readCopyData(timeout: 0.5) {
+            case .timeout:
+                try perform(machine.tick(now: Clock.monotonicSeconds()))
+            case .end:
+                stopping = true
+            case .data(let bytes):
+                switch try ReplicationMessage.decode(bytes) {
+                case .primaryKeepalive(let keepalive):
+                    try perform(machine.keepalive(walEnd: keepalive.walEnd, replyRequested: keepalive.replyRequested, now: Clock.monotonicSeconds()))
+                case .xLogData(let data):
+                    let message = try decoder.decode(data.payload)
+                    switch message {
+                    case .begin(let begin):
+                        if machine.begin(finalLSN: begin.finalLSN) == .stopBefore { stopping = true; break }
+                        events.begin(begin)
+                    case .commit(let commit):
+                        events.commit(commit)
+                        try output.write(lines: events.lines)
+                        events.lines.reset()
+                        try output.flush()
+                        try perform(machine.delivered(transactionEnd: commit.endLSN, now: Clock.monotonicSeconds()))
+                    case .relation(let relation): try events.relation(relation)
+                    case .insert(let insert): try events.insert(insert, at: data.walStart)
+                    case .update(let update): try events.update(update, at: data.walStart)
+                    case .delete(let delete): try events.delete(delete, at: data.walStart)
+                    case .truncate(let truncate): try events.truncate(truncate, at: data.walStart)
+                    case .logicalMessage(let logical):
+                        events.logicalMessage(logical, at: data.walStart, serverTime: data.serverTime)
+                        if !logical.isTransactional {
+                            try output.write(lines: events.lines)
+                            events.lines.reset()
+                            try output.flush()
+                            try perform(machine.delivered(messageAt: data.walStart, now: Clock.monotonicSeconds()))
+                        }
+                    case .origin, .type:
+                        break
+                    default:
+                        throw StreamError("unexpected pgoutput message '\(Character(Unicode.Scalar(message.id.rawValue)))': cdcctl does not request streaming or two-phase decoding")
+                    }
+                    // Large transactions leave in chunks, so memory does not grow with them.
+                    if events.lines.count >= 1 << 18 {
+                        try output.write(lines: events.lines)
+                        events.lines.reset()
+                    }
+                }
+            }
+        }
+        // Final report: exactly what was delivered, then leave CopyBoth cleanly.
+        try? perform([.sendStatus(flush: machine.acknowledged, replyRequested: false)])
+        replication.endCopyBoth()
+        log("stopped at \(machine.acknowledged)")
+    }
+
+    private func dropSlot(_ replication: PGConnection) {
+        do {
+            _ = try replication.simpleQuery("DROP_REPLICATION_SLOT \(TableName.quote(options.slot))", context: "cannot drop replication slot \(options.slot)")
+            log("dropped replication slot \(options.slot)")
+        } catch {
+            log("\(error)")
+        }
+    }
+}
