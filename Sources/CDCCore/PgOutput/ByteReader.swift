@@ -2,7 +2,8 @@
 ///
 /// The optional-returning primitives never move the cursor on failure and never index out of
 /// range; the throwing wrappers turn a nil into a `PgOutputDecodingError` naming the field, so
-/// message decoders read as a flat list of fields.
+/// message decoders read as a flat list of fields. The `...Range` readers return where a value
+/// is in `buffer` instead of copying it, for callers that keep the whole message (`TupleData`).
 struct ByteReader {
     private let bytes: [UInt8]
     /// Offset of the next unread byte; always within `0...bytes.count`.
@@ -17,6 +18,9 @@ struct ByteReader {
 
     /// Bytes not yet consumed.
     var remaining: Int { bytes.count - offset }
+
+    /// The whole message, for values kept as ranges into it; sharing it does not copy.
+    var buffer: [UInt8] { bytes }
 
     // MARK: - Primitives (nil on short input)
 
@@ -39,11 +43,17 @@ struct ByteReader {
         return value
     }
 
-    /// Reads exactly `count` bytes; nil when `count` is negative or exceeds what remains.
-    mutating func readBytes(count: Int) -> [UInt8]? {
+    /// Skips exactly `count` bytes and returns their range in `buffer`; nil when `count` is
+    /// negative or exceeds what remains.
+    mutating func readRange(count: Int) -> Range<Int>? {
         guard count >= 0, count <= remaining else { return nil }
         defer { offset += count }
-        return Array(bytes[offset..<offset + count])
+        return offset..<offset + count
+    }
+
+    /// Reads exactly `count` bytes; nil when `count` is negative or exceeds what remains.
+    mutating func readBytes(count: Int) -> [UInt8]? {
+        readRange(count: count).map { Array(bytes[$0]) }
     }
 
     /// Reads everything left.
@@ -136,13 +146,19 @@ struct ByteReader {
 
     /// Reads an `Int32` length followed by that many bytes.
     mutating func lengthPrefixedBytes(_ field: StaticString) throws -> [UInt8] {
+        Array(bytes[try lengthPrefixedRange(field)])
+    }
+
+    /// Skips an `Int32` length and that many bytes, returning the bytes' range in `buffer`;
+    /// the range's count is therefore at most `Int32.max`.
+    mutating func lengthPrefixedRange(_ field: StaticString) throws -> Range<Int> {
         let start = offset
         let length = Int(try int32(field))
         guard length >= 0 else { throw error(field, .negativeLength(length), at: start) }
-        guard let value = readBytes(count: length) else {
+        guard let range = readRange(count: length) else {
             throw error(field, .truncated(expected: length, available: remaining))
         }
-        return value
+        return range
     }
 
     /// Reads a NUL-terminated UTF-8 string.
