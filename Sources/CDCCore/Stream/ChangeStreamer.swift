@@ -1,3 +1,5 @@
+import Glibc
+
 /// `cdcctl stream`: sets up slot and publication, takes the initial snapshot inside the slot's
 /// exported snapshot, then streams pgoutput changes as events, acknowledging a transaction's
 /// end only after the output has taken its events.
@@ -27,7 +29,7 @@ public final class ChangeStreamer {
         if existing != nil && mode == .initialOnly {
             throw StreamError("--snapshot initial-only needs a new slot, but \(options.slot) exists: drop it or choose another --slot")
         }
-        let replication = try PGConnection(conninfo: conninfo, replication: true)
+        var replication = try PGConnection(conninfo: conninfo, replication: true)
 
         var start: LSN
         if let existing {
@@ -48,18 +50,53 @@ public final class ChangeStreamer {
                 _ = try reader.run(into: &output)
             }
         }
-        defer { if options.dropSlotOnExit { dropSlot(replication) } }
-        if mode == .initialOnly { return }
-
-        try replication.startCopyBoth("""
-            START_REPLICATION SLOT \(TableName.quote(options.slot)) LOGICAL \(start) \
-            (proto_version '\(setup.protocolVersion)', publication_names '\(TableName.quote(options.publication).replacingAll("'", with: "''"))', messages 'true')
-            """, context: "cannot start replication from slot \(options.slot)")
-        try stream(replication: replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start, into: &output)
+        if mode != .initialOnly {
+            try streamWithRetries(replication: &replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start, into: &output)
+        }
+        if options.dropSlotOnExit { dropSlot(replication) }
     }
 
-    private func stream<O: EventOutput>(replication: PGConnection, catalog: PGConnection, protocolVersion: Int, start: LSN, into output: inout O) throws {
-        var machine = ReplicationStateMachine(start: start, endpos: options.endpos, statusInterval: options.statusInterval,
+    /// Streams from the slot; when a connection drops, reconnects with backoff and resumes from
+    /// the last acknowledged position (the slot never moved past it), until stopped.
+    private func streamWithRetries<O: EventOutput>(replication: inout PGConnection, catalog: PGConnection, protocolVersion: Int, start: LSN, into output: inout O) throws {
+        var acknowledged = start
+        var catalog: PGConnection? = catalog
+        var current: PGConnection? = replication
+        var backoff = 0.5
+        while true {
+            do {
+                if current == nil { current = try PGConnection(conninfo: conninfo, replication: true) }
+                if catalog == nil { catalog = try PGConnection(conninfo: conninfo) }
+                guard let repl = current, let cat = catalog else { continue }
+                replication = repl
+                try repl.startCopyBoth("""
+                    START_REPLICATION SLOT \(TableName.quote(options.slot)) LOGICAL \(acknowledged) \
+                    (proto_version '\(protocolVersion)', publication_names '\(TableName.quote(options.publication).replacingAll("'", with: "''"))', messages 'true')
+                    """, context: "cannot start replication from slot \(options.slot)")
+                backoff = 0.5
+                try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, into: &output)
+                return
+            } catch {
+                // Only a lost connection is worth retrying; anything else is for the user to fix.
+                let lost = current.map { !$0.isAlive } ?? true || catalog.map { !$0.isAlive } ?? true
+                guard lost else { throw error }
+                log("\(error); retrying in \(backoff)s from \(acknowledged)")
+                // Both connections start afresh: a surviving one may be mid-COPY or about to
+                // notice the same outage.
+                current = nil
+                catalog = nil
+                let deadline = Clock.monotonicSeconds() + backoff
+                while Clock.monotonicSeconds() < deadline {
+                    if StopSignal.isRaised { return }
+                    usleep(100_000)
+                }
+                backoff = min(backoff * 2, 30)
+            }
+        }
+    }
+
+    private func stream<O: EventOutput>(replication: PGConnection, catalog: PGConnection, protocolVersion: Int, acknowledged: inout LSN, into output: inout O) throws {
+        var machine = ReplicationStateMachine(start: acknowledged, endpos: options.endpos, statusInterval: options.statusInterval,
                                               heartbeatInterval: options.heartbeatInterval, now: Clock.monotonicSeconds())
         var decoder = PgOutputDecoder(protocolVersion: protocolVersion)
         var events = ChangeEventWriter(renderer: EventRenderer(prefix: options.prefix, database: catalog.database),
@@ -92,6 +129,7 @@ public final class ChangeStreamer {
                 switch try ReplicationMessage.decode(bytes) {
                 case .primaryKeepalive(let keepalive):
                     try perform(machine.keepalive(walEnd: keepalive.walEnd, replyRequested: keepalive.replyRequested, now: Clock.monotonicSeconds()))
+                    acknowledged = machine.acknowledged
                 case .xLogData(let data):
                     let message = try decoder.decode(data.payload)
                     switch message {
@@ -104,6 +142,7 @@ public final class ChangeStreamer {
                         events.lines.reset()
                         try output.flush()
                         try perform(machine.delivered(transactionEnd: commit.endLSN, now: Clock.monotonicSeconds()))
+                        acknowledged = machine.acknowledged
                     case .relation(let relation): try events.relation(relation)
                     case .insert(let insert): try events.insert(insert, at: data.walStart)
                     case .update(let update): try events.update(update, at: data.walStart)
@@ -116,6 +155,7 @@ public final class ChangeStreamer {
                             events.lines.reset()
                             try output.flush()
                             try perform(machine.delivered(messageAt: data.walStart, now: Clock.monotonicSeconds()))
+                            acknowledged = machine.acknowledged
                         }
                     case .origin, .type:
                         break
