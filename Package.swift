@@ -32,6 +32,6 @@ let package = Package(
         ),
         .testTarget(name: "CDCCoreTests", dependencies: ["CDCCore"]),
         .testTarget(name: "AvroCodecTests", dependencies: ["AvroCodec"]),
-        .testTarget(name: "cdcctlTests", dependencies: ["CDCCore"]),
+        .testTarget(name: "cdcctlTests", dependencies: ["CDCCore"], exclude: ["Golden"]),
     ]
 )

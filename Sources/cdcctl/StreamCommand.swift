@@ -31,7 +31,7 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Create a missing publication FOR ALL TABLES.")
     var allTables = false
 
-    @Flag(inversion: .prefixedNo, help: "Create the slot when it does not exist.")
+    @Flag(inversion: .prefixedNo, help: "Whether to create the slot when it does not exist (default: create).")
     var createSlot = true
 
     @Flag(help: "Drop the slot when the stream stops.")

@@ -1,33 +1,29 @@
-import Foundation
+import CLibPQ
 
 /// Helpers for PostgreSQL connection strings as users type them.
 public enum ConnectionURL {
-    /// The URL or key=value string with any password replaced by `***`, safe for error messages.
+    /// A display form (`postgresql://user@host:port/db`) built from the parsed fields, so it can
+    /// never carry a password, however the string spelled it. Unparseable strings are not echoed.
     public static func redacted(_ conninfo: String) -> String {
-        if conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://") {
-            // userinfo is between "://" and the last "@" before the first "/".
-            guard let scheme = conninfo.range(of: "://") else { return conninfo }
-            let rest = conninfo[scheme.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-            let authority = rest[..<authorityEnd]
-            var result = String(conninfo[..<scheme.upperBound])
-            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
-                result += authority[..<colon] + ":***" + authority[at...]
-            } else {
-                result += authority
-            }
-            result += rest[authorityEnd...].replacingPasswordParameter()
-            return result
+        // libpq takes a string with neither "=" nor a URL scheme as a plain database name.
+        if !conninfo.contains("=") && !conninfo.hasPrefix("postgres") { return "database \"\(conninfo)\"" }
+        var error: UnsafeMutablePointer<CChar>? = nil
+        guard let options = PQconninfoParse(conninfo, &error) else {
+            if let error { PQfreemem(error) }
+            return "the given connection string" // libpq's own message follows and says what is wrong
         }
-        return Substring(conninfo).replacingPasswordParameter()
-    }
-}
-
-extension Substring {
-    /// Masks `password=…` in a query string or key=value list.
-    fileprivate func replacingPasswordParameter() -> String {
-        guard let range = range(of: "password=") else { return String(self) }
-        let valueEnd = self[range.upperBound...].firstIndex(where: { $0 == "&" || $0 == " " }) ?? endIndex
-        return String(self[..<range.upperBound]) + "***" + String(self[valueEnd...])
+        defer { PQconninfoFree(options) }
+        var fields: [String: String] = [:]
+        var entry = options
+        while let keyword = entry.pointee.keyword {
+            if let value = entry.pointee.val { fields[String(cString: keyword)] = String(cString: value) }
+            entry += 1
+        }
+        var display = "postgresql://"
+        if let user = fields["user"], !user.isEmpty { display += user + (fields["password"].map { $0.isEmpty ? "" : ":***" } ?? "") + "@" }
+        display += fields["host"] ?? fields["hostaddr"] ?? ""
+        if let port = fields["port"], !port.isEmpty { display += ":" + port }
+        if let db = fields["dbname"], !db.isEmpty { display += "/" + db }
+        return display
     }
 }

@@ -10,7 +10,13 @@ public final class PGResult {
 
     var status: ExecStatusType { handle.map(PQresultStatus) ?? PGRES_FATAL_ERROR }
 
-    var errorMessage: String { handle.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? "" }
+    /// The server's primary message ("permission denied for table t"), without the severity,
+    /// the statement excerpt or the caret line that the full error text carries.
+    var errorMessage: String {
+        guard let handle else { return "" }
+        if let primary = PQresultErrorField(handle, Int32(UInt8(ascii: "M"))) { return String(cString: primary) }
+        return PQresultErrorMessage(handle).map { String(cString: $0) } ?? ""
+    }
 
     var sqlState: String? {
         guard let handle, let raw = PQresultErrorField(handle, Int32(UInt8(ascii: "C"))) else { return nil }

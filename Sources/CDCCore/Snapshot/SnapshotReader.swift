@@ -53,6 +53,11 @@ public struct SnapshotReader {
         let lsn = options.lsn ?? start.value(0, 1).flatMap { LSN($0) }
         let types = TypeResolver(connection: connection)
         let schemas = try options.tables.map { try TableSchema.load($0, connection: connection, types: types) }
+        // Privileges are only checked when a table is read; check them all before the first
+        // event so a refused table never leaves a partial snapshot on stdout.
+        for schema in schemas {
+            try connection.execute(Self.selectStatement(schema) + " LIMIT 0", context: "cannot read table \(schema.name)")
+        }
 
         var emitter = SnapshotEmitter(renderer: EventRenderer(prefix: options.prefix, database: connection.database),
                                       position: SourcePosition(commitMicros: startMicros, lsn: lsn))
@@ -79,11 +84,14 @@ public struct SnapshotReader {
 
     /// `COPY (SELECT …) TO STDOUT`, casting the columns whose text form depends on locale.
     static func copyStatement(_ schema: TableSchema) -> String {
+        "COPY (\(selectStatement(schema))) TO STDOUT"
+    }
+
+    static func selectStatement(_ schema: TableSchema) -> String {
         let list = schema.columns.map { column -> String in
             let name = TableName.quote(column.name)
             return column.type.selectCast.map { "\(name)::\($0)" } ?? name
         }
-        let select = list.isEmpty ? "" : list.joined(separator: ", ")
-        return "COPY (SELECT \(select) FROM ONLY \(schema.name.sqlIdentifier)) TO STDOUT"
+        return "SELECT \(list.joined(separator: ", ")) FROM ONLY \(schema.name.sqlIdentifier)"
     }
 }
