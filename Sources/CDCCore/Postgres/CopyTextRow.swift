@@ -27,7 +27,7 @@ enum CopyTextRow {
                 sawBackslash = false
             } else if line[i] == 0x5C {
                 sawBackslash = true
-                i += 1 // the escaped byte is never a delimiter
+                if i + 1 < end { i += 1 } // the escaped byte is never a delimiter
             }
             i += 1
         }

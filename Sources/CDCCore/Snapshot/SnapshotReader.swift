@@ -42,6 +42,16 @@ public struct SnapshotReader {
     /// event, so a bad table name writes nothing.
     public mutating func run<O: EventOutput>(into output: inout O) throws -> SnapshotSummary {
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", context: "cannot start the snapshot transaction")
+        do {
+            return try readTables(into: &output)
+        } catch {
+            // Leave the connection usable (and out of the old snapshot) for whoever runs next.
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private mutating func readTables<O: EventOutput>(into output: inout O) throws -> SnapshotSummary {
         if let id = options.exportedSnapshot {
             try connection.execute("SET TRANSACTION SNAPSHOT '\(id.replacingAll("'", with: "''"))'", context: "cannot use exported snapshot \(id)")
         }

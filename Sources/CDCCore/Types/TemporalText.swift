@@ -75,14 +75,38 @@ enum TemporalText {
         return daysSinceEpoch(d)
     }
 
-    /// Microseconds since epoch of a `timestamp` or `timestamptz` value (offset applied).
-    static func epochMicros(_ text: UnsafeRawBufferPointer, zoned: Bool) -> Int64? {
+    /// An instant as whole days since the epoch plus microseconds into that day (0 ..< 1 day).
+    /// Kept apart because PostgreSQL's last representable years overflow one Int64 of µs.
+    struct EpochInstant {
+        var days: Int64
+        var micros: Int64
+
+        /// Microseconds since the epoch, saturating at the Int64 bounds (past year 294247).
+        var totalMicros: Int64 { TemporalText.saturating(days, times: microsPerDay, plus: micros) }
+        /// Milliseconds since the epoch (floor), which never overflows for PostgreSQL's range.
+        var totalMillis: Int64 { days * 86_400_000 + micros / 1000 }
+    }
+
+    /// The instant of a `timestamp` or `timestamptz` value (offset applied).
+    static func epochInstant(_ text: UnsafeRawBufferPointer, zoned: Bool) -> EpochInstant? {
         var c = TextCursor(text)
         guard var d = date(&c), c.expect(0x20), let tod = timeOfDay(&c) else { return nil }
         var offset: Int64 = 0
         if zoned { guard let o = zoneOffset(&c) else { return nil }; offset = o }
         guard applyEra(&d, &c) else { return nil }
-        return daysSinceEpoch(d) * microsPerDay + tod - offset * microsPerSecond
+        var instant = EpochInstant(days: daysSinceEpoch(d), micros: tod - offset * microsPerSecond)
+        while instant.micros < 0 { instant.micros += microsPerDay; instant.days -= 1 }
+        while instant.micros >= microsPerDay { instant.micros -= microsPerDay; instant.days += 1 }
+        return instant
+    }
+
+    /// `a * b + c`, clamped to the Int64 bounds instead of trapping.
+    static func saturating(_ a: Int64, times b: Int64, plus c: Int64) -> Int64 {
+        let (product, o1) = a.multipliedReportingOverflow(by: b)
+        if o1 { return (a < 0) != (b < 0) ? .min : .max }
+        let (sum, o2) = product.addingReportingOverflow(c)
+        if o2 { return c < 0 ? .min : .max }
+        return sum
     }
 
     /// `timetz` text → microseconds since midnight UTC (wrapped into one day).
@@ -109,28 +133,30 @@ enum TemporalText {
             let sign: Int64 = negative ? -1 : 1
             guard let unit = c.peek else { return nil }
             c.index += 1
+            let micros: (Int64, Int64)
             switch (unit, inTime) {
-            case (0x59, false): total += sign * whole * 12 * microsPerMonth // Y
-            case (0x4D, false): total += sign * whole * microsPerMonth // M (months)
-            case (0x57, false): total += sign * whole * 7 * microsPerDay // W
-            case (0x44, false): total += sign * whole * microsPerDay // D
-            case (0x48, true): total += sign * whole * 3_600 * microsPerSecond // H
-            case (0x4D, true): total += sign * whole * 60 * microsPerSecond // M (minutes)
-            case (0x53, true): total += sign * (whole * microsPerSecond + fraction) // S
+            case (0x59, false): micros = (whole, 12 * microsPerMonth) // Y
+            case (0x4D, false): micros = (whole, microsPerMonth) // M (months)
+            case (0x57, false): micros = (whole, 7 * microsPerDay) // W
+            case (0x44, false): micros = (whole, microsPerDay) // D
+            case (0x48, true): micros = (whole, 3_600 * microsPerSecond) // H
+            case (0x4D, true): micros = (whole, 60 * microsPerSecond) // M (minutes)
+            case (0x53, true): micros = (whole, microsPerSecond) // S
             default: return nil
             }
+            // Intervals of millions of years are valid PostgreSQL but exceed Int64 µs: saturate.
+            let part = saturating(micros.0, times: micros.1, plus: unit == 0x53 ? fraction : 0)
+            total = saturating(sign, times: part, plus: total)
             sawPart = true
         }
         return sawPart ? total : nil
     }
 
-    /// Renders microseconds since epoch as ISO-8601 UTC (`2026-11-24T10:15:30.123456Z`),
+    /// Renders an instant as ISO-8601 UTC (`2026-11-24T10:15:30.123456Z`),
     /// fraction trimmed of trailing zeros, years outside 0000–9999 signed as java.time prints them.
-    static func writeISOTimestamp(micros: Int64, into out: inout ByteWriter) {
-        var days = micros / microsPerDay
-        var tod = micros % microsPerDay
-        if tod < 0 { tod += microsPerDay; days -= 1 }
-        let d = civil(fromDays: days)
+    static func writeISOTimestamp(_ instant: EpochInstant, into out: inout ByteWriter) {
+        let tod = instant.micros
+        let d = civil(fromDays: instant.days)
         if d.year < 0 { out.write(UInt8(ascii: "-")) } else if d.year > 9999 { out.write(UInt8(ascii: "+")) }
         out.write(decimal: Int(abs(d.year)), width: 4)
         out.write(UInt8(ascii: "-"))

@@ -43,15 +43,15 @@ struct TextValueConverter {
             scratch.write(UInt8(ascii: "Z"))
             scratch.bytes.withUnsafeBytes { sink.string($0) }
         case .timestamp(let precision):
-            if let micros = TemporalText.epochMicros(text, zoned: false) {
-                sink.int(precision <= 3 ? Self.floorDiv(micros, 1000) : micros)
+            if let instant = TemporalText.epochInstant(text, zoned: false) {
+                sink.int(precision <= 3 ? instant.totalMillis : instant.totalMicros)
             } else {
                 sink.int(try Self.infinity(text, "timestamp"))
             }
         case .timestamptz:
-            if let micros = TemporalText.epochMicros(text, zoned: true) {
+            if let instant = TemporalText.epochInstant(text, zoned: true) {
                 scratch.reset()
-                TemporalText.writeISOTimestamp(micros: micros, into: &scratch)
+                TemporalText.writeISOTimestamp(instant, into: &scratch)
                 scratch.bytes.withUnsafeBytes { sink.string($0) }
             } else {
                 _ = try Self.infinity(text, "timestamp with time zone")
@@ -61,7 +61,7 @@ struct TextValueConverter {
             guard let micros = TemporalText.intervalMicros(text) else { throw ConversionError("interval", text) }
             sink.int(micros)
         case .bit(let length) where length == 1:
-            guard text.count == 1 else { throw ConversionError("bit(1)", text) }
+            guard text.count == 1, text[0] == UInt8(ascii: "0") || text[0] == UInt8(ascii: "1") else { throw ConversionError("bit(1)", text) }
             sink.bool(text[0] == UInt8(ascii: "1"))
         case .bit, .varbit:
             try convertBits(text, into: &sink)
