@@ -84,3 +84,11 @@ final class ReplicationStateMachineTests: XCTestCase {
         XCTAssertEqual(m.tick(now: 5), [], "no heartbeat inside a transaction")
     }
 }
+
+extension ReplicationStateMachineTests {
+    func testNonTransactionalMessagePastEndposIsNotEmitted() {
+        let m = machine(endpos: 400)
+        XCTAssertEqual(m.beginMessage(at: LSN(300)), .emit)
+        XCTAssertEqual(m.beginMessage(at: LSN(401)), .stopBefore)
+    }
+}

@@ -32,7 +32,8 @@ public final class PGConnection {
         // The type converters parse PostgreSQL's text output; pin every setting that shapes it.
         try execute("""
             SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET IntervalStyle = 'iso_8601';
-            SET extra_float_digits = 1; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'
+            SET extra_float_digits = 1; SET bytea_output = 'hex'; SET client_encoding = 'UTF8';
+            SET lc_monetary = 'C'
             """, context: "cannot configure the session on \(displayName)")
     }
 

@@ -149,6 +149,7 @@ public final class ChangeStreamer {
                     case .delete(let delete): try events.delete(delete, at: data.walStart)
                     case .truncate(let truncate): try events.truncate(truncate, at: data.walStart)
                     case .logicalMessage(let logical):
+                        if !logical.isTransactional && machine.beginMessage(at: data.walStart) == .stopBefore { stopping = true; break }
                         events.logicalMessage(logical, at: data.walStart, serverTime: data.serverTime)
                         if !logical.isTransactional {
                             try output.write(lines: events.lines)

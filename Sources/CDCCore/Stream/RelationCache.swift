@@ -26,8 +26,10 @@ struct RelationCache {
         var columns: [Column] = []
         for (index, column) in message.columns.enumerated() {
             let type = try types.resolve(oid: column.typeOID, typmod: Int(column.typeModifier))
-            let position = primaryKey.firstIndex(of: column.name).map { $0 + 1 }
-                ?? (primaryKey.isEmpty && column.isKey ? index + 1 : nil)
+            // Without a primary key, a replica identity index is the key; FULL flags every
+            // column, which is no key at all.
+            let identityIsKey = primaryKey.isEmpty && message.replicaIdentity != .full && column.isKey
+            let position = primaryKey.firstIndex(of: column.name).map { $0 + 1 } ?? (identityIsKey ? index + 1 : nil)
             columns.append(Column(name: column.name, type: type, typeName: "", nullable: true, primaryKeyPosition: position))
         }
         let keys = columns.indices.filter { columns[$0].primaryKeyPosition != nil }

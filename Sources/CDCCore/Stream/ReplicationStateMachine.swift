@@ -56,9 +56,15 @@ public struct ReplicationStateMachine: Sendable {
         return periodic(now: now)
     }
 
+    /// A non-transactional logical message at `lsn` arrives: emit it, or stop before it.
+    public func beginMessage(at lsn: LSN) -> BeginDecision {
+        if let endpos, lsn > endpos { return .stopBefore }
+        return .emit
+    }
+
     /// A non-transactional logical message at `lsn` was delivered.
     public mutating func delivered(messageAt lsn: LSN, now: Double) -> [Action] {
-        if let endpos, lsn > endpos { return [.stop] }
+        if reachedEnd(lsn) { return [.sendStatus(flush: acknowledged, replyRequested: false), .stop] }
         return periodic(now: now)
     }
 

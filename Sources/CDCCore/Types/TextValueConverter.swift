@@ -20,8 +20,10 @@ struct TextValueConverter {
             sink.int(try Self.integer(text))
         case .float32, .float64:
             sink.float(text: text)
-        case .numeric, .money:
+        case .numeric:
             sink.decimal(text: text)
+        case .money:
+            try convertMoney(text, into: &sink)
         case .text, .uuid, .json, .xml, .enumeration, .ltree, .tsvector, .otherText:
             sink.string(text)
         case .bytea:
@@ -104,6 +106,21 @@ struct TextValueConverter {
         if c.rest(is: "-infinity") { return negativeInfinity }
         c.index = 0
         throw ConversionError(typeName, text)
+    }
+
+    /// money as the server prints it with `lc_monetary = 'C'` (which `PGConnection` pins):
+    /// `-$1,234.56`. The snapshot casts to numeric instead, which passes through unchanged.
+    private mutating func convertMoney<S: ValueSink>(_ text: UnsafeRawBufferPointer, into sink: inout S) throws {
+        scratch.reset()
+        for c in text {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."): scratch.write(c)
+            case UInt8(ascii: "$"), UInt8(ascii: ","), UInt8(ascii: " "): continue
+            default: throw ConversionError("money", text)
+            }
+        }
+        guard scratch.count > 0 else { throw ConversionError("money", text) }
+        scratch.bytes.withUnsafeBytes { sink.decimal(text: $0) }
     }
 
     /// bytea's hex output `\x0a1b…` → raw bytes.
