@@ -30,8 +30,9 @@ let package = Package(
             name: "cdcctl",
             dependencies: ["CDCCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "CDCCoreTests", dependencies: ["CDCCore"]),
+        .target(name: "CDCTestSupport", path: "Tests/CDCTestSupport"),
+        .testTarget(name: "CDCCoreTests", dependencies: ["CDCCore", "CDCTestSupport"]),
         .testTarget(name: "AvroCodecTests", dependencies: ["AvroCodec"]),
-        .testTarget(name: "cdcctlTests", dependencies: ["CDCCore"], exclude: ["Golden"]),
+        .testTarget(name: "cdcctlTests", dependencies: ["CDCCore", "CDCTestSupport"], exclude: ["Golden"]),
     ]
 )

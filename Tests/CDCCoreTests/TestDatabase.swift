@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CDCTestSupport
 @testable import CDCCore
 
 /// The real PostgreSQL that database tests run against: `CDCCTL_PG_URL` when set (CI's
@@ -7,62 +8,7 @@ import XCTest
 enum TestDatabase {
     /// The connection URL, looked up once per test process.
     static var url: String {
-        get throws { try resolved.get() }
-    }
-
-    private static let resolved: Result<String, Error> = Result { try lookUpURL() }
-
-    /// The package root: the nearest directory above this file holding Package.swift.
-    static var packageRoot: URL {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            let parent = dir.deletingLastPathComponent()
-            precondition(parent.path != dir.path, "no Package.swift above \(#filePath)")
-            dir = parent
-        }
-        return dir
-    }
-
-    private static func lookUpURL() throws -> String {
-        if let url = ProcessInfo.processInfo.environment["CDCCTL_PG_URL"], !url.isEmpty { return url }
-        let exports = try stackUp()
-        for (name, value) in exports where name.hasPrefix("CDCCTL_") { setenv(name, value, 0) }
-        guard let url = exports["CDCCTL_PG_URL"], !url.isEmpty else {
-            throw TestDatabaseError("scripts/stack up printed no CDCCTL_PG_URL")
-        }
-        return url
-    }
-
-    /// Runs `scripts/stack up` and returns its `export NAME=VALUE` lines as a dictionary.
-    private static func stackUp() throws -> [String: String] {
-        let process = Process()
-        process.executableURL = packageRoot.appendingPathComponent("scripts/stack")
-        process.arguments = ["up"]
-        process.currentDirectoryURL = packageRoot
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        try process.run()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestDatabaseError("scripts/stack up exited with status \(process.terminationStatus)")
-        }
-        return parseExports(String(decoding: data, as: UTF8.self))
-    }
-
-    /// `export NAME=VALUE` lines → [NAME: VALUE] (one level of quotes removed).
-    static func parseExports(_ text: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard line.hasPrefix("export "), let eq = line.firstIndex(of: "=") else { continue }
-            let name = line[line.index(line.startIndex, offsetBy: 7)..<eq].trimmingCharacters(in: .whitespaces)
-            var value = String(line[line.index(after: eq)...])
-            if value.count >= 2, let q = value.first, q == "'" || q == "\"", value.last == q {
-                value = String(value.dropFirst().dropLast())
-            }
-            result[name] = value
-        }
-        return result
+        get throws { try LocalStack.pgURL() }
     }
 
     /// The URL with its user replaced (pg_hba trusts 127.0.0.1, so no password is needed).

@@ -1,4 +1,5 @@
 import Foundation
+import CDCTestSupport
 import XCTest
 
 /// What one run of the real `cdcctl` binary produced.
@@ -19,16 +20,8 @@ struct CLIError: Error, CustomStringConvertible {
 /// Runs the built `cdcctl` (the one next to the test bundle) and the helpers the tests need:
 /// the package root, the local stack's PostgreSQL URL, and `psql` for fixtures.
 enum CLI {
-    /// The package root: the nearest directory above this file holding Package.swift.
-    static let packageRoot: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            let parent = dir.deletingLastPathComponent()
-            precondition(parent.path != dir.path, "no Package.swift above \(#filePath)")
-            dir = parent
-        }
-        return dir
-    }()
+    /// The package root.
+    static var packageRoot: URL { LocalStack.packageRoot }
 
     /// The directory holding the test bundle, which is where SwiftPM puts the products of the
     /// same build (e.g. `.build/debug/`). On Linux the .xctest is itself the executable run.
@@ -124,35 +117,7 @@ enum CLI {
 enum Stack {
     /// `CDCCTL_PG_URL` from the environment, or from `scripts/stack up` (run once per process)
     /// when it is missing. Never skips: without a database the tests fail.
-    static func pgURL() throws -> String { try resolved.get() }
-
-    private static let resolved: Result<String, Error> = Result {
-        if let url = ProcessInfo.processInfo.environment["CDCCTL_PG_URL"], !url.isEmpty { return url }
-        let stack = CLI.packageRoot.appendingPathComponent("scripts/stack")
-        let result = try CLI.runProcess(stack, ["up"], currentDirectory: CLI.packageRoot, timeout: 300)
-        guard result.status == 0 else {
-            throw CLIError("scripts/stack up failed (exit \(result.status)):\n\(result.stderr)")
-        }
-        guard let url = parseExports(result.stdout)["CDCCTL_PG_URL"], !url.isEmpty else {
-            throw CLIError("scripts/stack up printed no CDCCTL_PG_URL:\n\(result.stdout)")
-        }
-        return url
-    }
-
-    /// `export NAME=VALUE` lines → [NAME: VALUE], one level of quotes removed.
-    static func parseExports(_ text: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard line.hasPrefix("export "), let eq = line.firstIndex(of: "=") else { continue }
-            let name = line[line.index(line.startIndex, offsetBy: 7)..<eq].trimmingCharacters(in: .whitespaces)
-            var value = String(line[line.index(after: eq)...])
-            if value.count >= 2, let quote = value.first, quote == "'" || quote == "\"", value.last == quote {
-                value = String(value.dropFirst().dropLast())
-            }
-            result[name] = value
-        }
-        return result
-    }
+    static func pgURL() throws -> String { try LocalStack.pgURL() }
 
     /// The stack's URL with another user and/or database (and optionally a password).
     static func url(user: String? = nil, password: String? = nil, database: String? = nil) throws -> String {
