@@ -31,7 +31,7 @@ let package = Package(
             dependencies: ["CDCCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "CDCTestSupport", path: "Tests/CDCTestSupport"),
-        .testTarget(name: "CDCCoreTests", dependencies: ["CDCCore", "CDCTestSupport"]),
+        .testTarget(name: "CDCCoreTests", dependencies: ["CDCCore", "AvroCodec", "CDCTestSupport"]),
         .testTarget(name: "AvroCodecTests", dependencies: ["AvroCodec"]),
         .testTarget(name: "cdcctlTests", dependencies: ["CDCCore", "CDCTestSupport"], exclude: ["Golden"]),
     ]
