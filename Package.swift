@@ -15,6 +15,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The embedded schema registry's HTTP server (`cdcctl registry serve`): pure Swift, no NIO.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -23,7 +25,7 @@ let package = Package(
         .target(name: "AvroCodec", dependencies: ["CAvro"]),
         .target(
             name: "CDCCore",
-            dependencies: ["CLibPQ", "CRdKafka", "AvroCodec"],
+            dependencies: ["CLibPQ", "CRdKafka", "AvroCodec", .product(name: "FlyingFox", package: "FlyingFox")],
             linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", rdkafkaRuntimeDir])]
         ),
         .executableTarget(

@@ -13,7 +13,7 @@ struct CDCCtl: ParsableCommand {
                 CDCCTL_* variables that `scripts/stack env` prints.
                 """,
             version: VersionReport.text,
-            subcommands: [SnapshotCommand.self, StreamCommand.self]
+            subcommands: [SnapshotCommand.self, StreamCommand.self, RegistryCommand.self]
         )
     }
 }

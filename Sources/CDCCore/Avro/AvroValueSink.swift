@@ -1,0 +1,98 @@
+import AvroCodec
+
+/// Encodes one converted column value as Avro binary for the schema `AvroColumnType` gives its
+/// column type; the same converter that feeds the JSON writer feeds this one.
+struct AvroValueSink: ValueSink {
+    var writer = AvroBinaryWriter(capacity: 1024)
+    /// The column type being written (decides float vs double and the decimal scale).
+    var type: ColumnType = .text
+    /// Open arrays: their items are buffered because Avro writes a block's count first.
+    private var arrays: [(items: AvroBinaryWriter, count: Int)] = []
+    /// Inside a Point record, the next field is a `["null", T]` union.
+    private var nextIsOptionalField = false
+    private var failure: Error?
+
+    /// The first value that could not be encoded, if any (sink methods cannot throw).
+    mutating func takeFailure() -> Error? {
+        defer { failure = nil }
+        return failure
+    }
+
+    /// Elements of arrays are `["null", T]` unions; so are the optional Point fields.
+    private mutating func prefix(null: Bool) {
+        if nextIsOptionalField {
+            nextIsOptionalField = false
+            current.writeUnionBranch(null ? 0 : 1)
+        } else if !arrays.isEmpty {
+            arrays[arrays.count - 1].count += 1
+            current.writeUnionBranch(null ? 0 : 1)
+        }
+    }
+
+    private var current: AvroBinaryWriter {
+        get { arrays.isEmpty ? writer : arrays[arrays.count - 1].items }
+        _modify {
+            if arrays.isEmpty { yield &writer } else { yield &arrays[arrays.count - 1].items }
+        }
+    }
+
+    private var elementType: ColumnType {
+        if case .array(let element) = type { return element }
+        return type
+    }
+
+    mutating func null() { prefix(null: true) }
+    mutating func bool(_ value: Bool) { prefix(null: false); current.writeBoolean(value) }
+    mutating func int(_ value: Int64) { prefix(null: false); current.writeLong(value) }
+
+    mutating func float(text: UnsafeRawBufferPointer) {
+        prefix(null: false)
+        let value = Self.parseDouble(text)
+        if elementType == .float32 { current.writeFloat(Float(value)) } else { current.writeDouble(value) }
+    }
+
+    mutating func decimal(text: UnsafeRawBufferPointer) {
+        prefix(null: false)
+        let string = String(decoding: text, as: UTF8.self)
+        do {
+            switch elementType {
+            case .numeric(_, let scale?): current.writeBytes(try AvroDecimal.unscaledBytes(string, scale: scale))
+            case .money: current.writeBytes(try AvroDecimal.unscaledBytes(string, scale: 2))
+            default: // VariableScaleDecimal {scale, value}
+                let scale = string.split(separator: ".", maxSplits: 1).dropFirst().first?.count ?? 0
+                current.writeInt(Int32(scale))
+                current.writeBytes(try AvroDecimal.unscaledBytes(string, scale: scale))
+            }
+        } catch {
+            if failure == nil { failure = error }
+        }
+    }
+
+    mutating func string(_ utf8: UnsafeRawBufferPointer) { prefix(null: false); current.writeBytes(utf8) }
+    mutating func bytes(_ raw: UnsafeRawBufferPointer) { prefix(null: false); current.writeBytes(raw) }
+
+    mutating func beginArray() {
+        prefix(null: false)
+        arrays.append((AvroBinaryWriter(capacity: 64), 0))
+    }
+
+    mutating func endArray() {
+        let (items, count) = arrays.removeLast()
+        if count > 0 {
+            current.writeBlockCount(count)
+            current.bytes.append(contentsOf: items.bytes)
+        }
+        current.writeBlockEnd()
+    }
+
+    mutating func beginRecord() { prefix(null: false) }
+    mutating func field(_ name: StaticString) {
+        // Point is the only record the converter emits: x and y plain, wkb and srid optional.
+        nextIsOptionalField = name.utf8Start.pointee == UInt8(ascii: "w") || name.utf8Start.pointee == UInt8(ascii: "s")
+    }
+    mutating func endRecord() {}
+
+    static func parseDouble(_ text: UnsafeRawBufferPointer) -> Double {
+        Double(String(decoding: text, as: UTF8.self)) ?? .nan
+    }
+}
