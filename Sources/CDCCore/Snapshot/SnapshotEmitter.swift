@@ -47,7 +47,7 @@ struct SnapshotEmitter {
 
     private mutating func emitPending(isLastOverall: Bool, into output: inout some EventOutput) throws {
         guard let table = pendingTable else { return }
-        let lastInTable = pendingIsLastInTable || isLastOverall || currentTable != table
+        let lastInTable = pendingIsLastInTable || isLastOverall
         position.snapshot =
             isLastOverall ? .last
             : pendingIsFirstOverall ? .first

@@ -62,7 +62,9 @@ public struct SnapshotReader {
         let startMicros = Int64(start.string(0, 0)) ?? 0
         let lsn = options.lsn ?? start.value(0, 1).flatMap { LSN($0) }
         let types = TypeResolver(connection: connection)
-        let schemas = try options.tables.map { try TableSchema.load($0, connection: connection, types: types) }
+        var seen = Set<TableName>()
+        let tables = options.tables.filter { seen.insert($0).inserted } // a table named twice is read once
+        let schemas = try tables.map { try TableSchema.load($0, connection: connection, types: types) }
         // Privileges are only checked when a table is read; check them all before the first
         // event so a refused table never leaves a partial snapshot on stdout.
         for schema in schemas {
