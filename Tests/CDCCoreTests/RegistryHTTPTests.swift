@@ -2,8 +2,26 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import AvroCodec
 import XCTest
 @testable import CDCCore
+
+/// Literals and member access for the JSON the tests send and expect (the registry's JSON is AvroCodec's).
+extension AvroJSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: AvroJSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, AvroJSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+
+    subscript(key: String) -> AvroJSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+}
 
 /// The registry over real HTTP: a server in this process on an ephemeral port, driven with
 /// URLSession, for every endpoint, every error code, a restart and concurrent registrations.
@@ -43,34 +61,34 @@ final class RegistryHTTPTests: XCTestCase {
 
     private struct Reply {
         let status: Int
-        let body: RegistryJSON?
+        let body: AvroJSONValue?
         let text: String
         let contentType: String?
     }
 
     /// Sends one request; `path` is already percent-encoded.
-    private func call(_ method: String, _ path: String, body: RegistryJSON? = nil, rawBody: String? = nil) async throws -> Reply {
+    private func call(_ method: String, _ path: String, body: AvroJSONValue? = nil, rawBody: String? = nil) async throws -> Reply {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
-        if let text = rawBody ?? body?.canonicalText {
+        if let text = rawBody ?? body?.jsonText {
             request.httpBody = Data(text.utf8)
             request.setValue("application/vnd.schemaregistry.v1+json", forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await session.data(for: request)
         let http = try XCTUnwrap(response as? HTTPURLResponse)
         let text = String(decoding: data, as: UTF8.self)
-        return Reply(status: http.statusCode, body: try? RegistryJSON(parsing: data), text: text,
+        return Reply(status: http.statusCode, body: try? AvroJSONValue(parsing: text), text: text,
                      contentType: http.value(forHTTPHeaderField: "Content-Type"))
     }
 
     /// Sends a request and checks the JSON answer.
-    private func expect(_ method: String, _ path: String, body: RegistryJSON? = nil, _ expected: RegistryJSON?, _ message: String = "",
+    private func expect(_ method: String, _ path: String, body: AvroJSONValue? = nil, _ expected: AvroJSONValue?, _ message: String = "",
                         file: StaticString = #filePath, line: UInt = #line) async throws {
         let reply = try await call(method, path, body: body)
         XCTAssertEqual(reply.body, expected, "\(method) \(path) → \(reply.status) \(reply.text) \(message)", file: file, line: line)
     }
 
-    private func schemaBody(_ schema: String) -> RegistryJSON { ["schema": .string(schema)] }
+    private func schemaBody(_ schema: String) -> AvroJSONValue { ["schema": .string(schema)] }
 
     private func register(_ subject: String, _ schema: String) async throws -> Reply {
         try await call("POST", "/subjects/\(subject)/versions", body: schemaBody(schema))
@@ -78,7 +96,7 @@ final class RegistryHTTPTests: XCTestCase {
 
     private func assertError(_ reply: Reply, status: Int, code: Int, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(reply.status, status, reply.text, file: file, line: line)
-        guard case .int(let got)? = reply.body?["error_code"] else {
+        guard case .integer(let got)? = reply.body?["error_code"] else {
             return XCTFail("no error_code in \(reply.text)", file: file, line: line)
         }
         XCTAssertEqual(Int(got), code, reply.text, file: file, line: line)
@@ -212,7 +230,7 @@ final class RegistryHTTPTests: XCTestCase {
     // MARK: restart, concurrency, other clients
 
     func testARestartKeepsEveryIdAndVersion() async throws {
-        var before: [String: RegistryJSON] = [:]
+        var before: [String: AvroJSONValue] = [:]
         for (subject, schema) in [("a", RegistrySchemas.v1), ("a", RegistrySchemas.v2), ("b", #""string""#), ("c", RegistrySchemas.v1)] {
             _ = try await register(subject, schema)
         }
@@ -238,18 +256,18 @@ final class RegistryHTTPTests: XCTestCase {
     }
 
     func testConcurrentRegistrationsOfOneSchemaGetOneId() async throws {
-        let ids = try await withThrowingTaskGroup(of: RegistryJSON?.self) { group in
+        let ids = try await withThrowingTaskGroup(of: AvroJSONValue?.self) { group in
             for i in 0..<24 {
                 group.addTask {
                     try await self.register(i % 3 == 0 ? "x" : "y", RegistrySchemas.v2).body?["id"]
                 }
             }
-            var all: [RegistryJSON?] = []
+            var all: [AvroJSONValue?] = []
             for try await id in group { all.append(id) }
             return all
         }
         XCTAssertEqual(ids.count, 24)
-        XCTAssertEqual(Set(ids.map { $0?.canonicalText ?? "nil" }), ["1"])
+        XCTAssertEqual(Set(ids.map { $0?.jsonText ?? "nil" }), ["1"])
         try await expect("GET", "/subjects/x/versions", [1])
         try await expect("GET", "/subjects/y/versions", [1])
     }

@@ -1,3 +1,4 @@
+import AvroCodec
 import Foundation
 import XCTest
 @testable import CDCCore
@@ -97,11 +98,35 @@ final class RegistryStoreTests: XCTestCase {
     }
 
     func testCanonicalJSONIgnoresKeyOrderAndWhitespaceOnly() throws {
-        let a = try RegistryJSON(parsing: #"{"b": [1, 2.5, true, null], "a": "x\"\n\u00e9"}"#)
-        XCTAssertEqual(a.canonicalText, #"{"a":"x\"\né","b":[1,2.5,true,null]}"#)
-        let b = try RegistryJSON(parsing: #" { "a" : "x\"\n\u00e9" , "b" : [ 1 , 2.5 , true , null ] } "#)
-        XCTAssertEqual(a.canonicalText, b.canonicalText)
-        XCTAssertNotEqual(try RegistryJSON(parsing: #"[1,2]"#).canonicalText, try RegistryJSON(parsing: #"[2,1]"#).canonicalText)
+        func normalised(_ text: String) throws -> String { RegistryStore.normalisedText(try AvroJSONValue(parsing: text)) }
+        let a = try normalised(#"{"b": [1, 2.5, true, null], "a": "x\"\n\u00e9"}"#)
+        XCTAssertEqual(a, #"{"a":"x\"\né","b":[1,2.5,true,null]}"#)
+        let b = try normalised(#" { "a" : "x\"\n\u00e9" , "b" : [ 1 , 2.5 , true , null ] } "#)
+        XCTAssertEqual(a, b)
+        XCTAssertNotEqual(try normalised(#"[1,2]"#), try normalised(#"[2,1]"#))
+        // An integral number is one value however it's spelled (as before AvroCodec's parser).
+        XCTAssertEqual(try normalised(#"{"default":1.0}"#), try normalised(#"{"default":1}"#))
+        XCTAssertEqual(try normalised(#"[1e2, -0.0, 9223372036854775807]"#), "[100,0,9223372036854775807]")
+    }
+
+    /// Only spelling is ignored: anything Confluent's registry keeps in a schema's identity (docs,
+    /// defaults, extra properties like `connect.name`) makes another schema with another id,
+    /// unlike Avro's Parsing Canonical Form.
+    func testSchemasDifferingBeyondSpellingGetDifferentIds() throws {
+        let store = RegistryStore()
+        try store.setGlobalCompatibility(.none)
+        let plain = #"{"type":"record","name":"r","fields":[{"name":"a","type":"int"}]}"#
+        let variants = [
+            plain,
+            #"{"type":"record","name":"r","connect.name":"r","fields":[{"name":"a","type":"int"}]}"#,
+            #"{"type":"record","name":"r","connect.name":"other","fields":[{"name":"a","type":"int"}]}"#,
+            #"{"type":"record","name":"r","doc":"d","fields":[{"name":"a","type":"int"}]}"#,
+            #"{"type":"record","name":"r","fields":[{"name":"a","type":"int","default":0}]}"#,
+            #"{"type":"record","name":"r","fields":[{"name":"a","type":{"type":"int","connect.type":"int16"}}]}"#,
+        ]
+        let ids = try variants.map { try store.register(subject: "s", input($0)).id }
+        XCTAssertEqual(ids, Array(1...variants.count))
+        XCTAssertEqual(try store.register(subject: "t", input(#"{"name":"r","fields":[{"type":"int","name":"a"}],"type":"record"}"#)).id, 1)
     }
 
     func testLookup() throws {
@@ -289,10 +314,44 @@ final class RegistryStoreTests: XCTestCase {
         assertRegistryError(42201) { _ = try store.testCompatibility(subject: "s", version: .latest, input("[")) }
     }
 
-    /// Avro schema resolution, case by case (writer = old data, reader = new schema).
+    /// A 409 names the subject and, per problem, Confluent's error type and AvroResolution's reason.
+    func testIncompatibilityMessagesNameConfluentsErrorTypes() throws {
+        let enumAB = #"{"type":"enum","name":"e","symbols":["A","B"]}"#
+        let cases: [(writer: String, reader: String, expected: String)] = [
+            (RegistrySchemas.v1, RegistrySchemas.v2Required, "READER_FIELD_MISSING_DEFAULT_VALUE (field 'b'): r.b: "),
+            (RegistrySchemas.v1, RegistrySchemas.record([RegistrySchemas.a], name: "q"), "NAME_MISMATCH: q: "),
+            (#"{"type":"fixed","name":"f","size":4}"#, #"{"type":"fixed","name":"f","size":8}"#, "FIXED_SIZE_MISMATCH: f: "),
+            (enumAB, #"{"type":"enum","name":"e","symbols":["A"]}"#, "MISSING_ENUM_SYMBOLS: e: "),
+            (#"["null","string"]"#, #"["null","int"]"#, "MISSING_UNION_BRANCH: $[writer branch 1]: "),
+            (#""long""#, #""int""#, "TYPE_MISMATCH: $: "),
+        ]
+        for (writer, reader, expected) in cases {
+            let store = RegistryStore()
+            try store.register(subject: "orders-value", input(writer))
+            XCTAssertThrowsError(try store.register(subject: "orders-value", input(reader))) { error in
+                let message = (error as? RegistryError)?.message ?? "\(error)"
+                XCTAssertTrue(message.hasPrefix(#"Schema being registered is incompatible with an earlier schema for subject "orders-value", details: [BACKWARD: the new schema cannot read data written with version 1: "#), message)
+                XCTAssertTrue(message.contains(expected), "\(expected) in \(message)")
+            }
+        }
+        // FULL reports each direction that fails.
+        let store = RegistryStore()
+        try store.setCompatibility(subject: "s", .full)
+        try store.register(subject: "s", input(RegistrySchemas.v1))
+        let result = try store.testCompatibility(subject: "s", version: nil, input(RegistrySchemas.record(RegistrySchemas.bRequired)))
+        XCTAssertEqual(result.messages, [
+            "FULL: the new schema cannot read data written with version 1: READER_FIELD_MISSING_DEFAULT_VALUE (field 'b'): r.b: reader field is missing from the writer and has no default",
+            "FULL: version 1 cannot read data written with the new schema: READER_FIELD_MISSING_DEFAULT_VALUE (field 'a'): r.a: reader field is missing from the writer and has no default",
+        ])
+    }
+
+    /// Avro schema resolution, case by case (writer = old data, reader = new schema), through the
+    /// store's BACKWARD check (which asks `AvroResolution`).
     func testResolutionRules() throws {
         func compatible(writer: String, reader: String) throws -> Bool {
-            AvroCompatibilityChecker.incompatibilities(reader: try RegistryAvroSchema(text: reader), writer: try RegistryAvroSchema(text: writer)).isEmpty
+            let store = RegistryStore()
+            try store.register(subject: "s", input(writer))
+            return try store.testCompatibility(subject: "s", version: .latest, input(reader)).isCompatible
         }
         func rec(_ fields: String..., name: String = "r") -> String { RegistrySchemas.record(fields, name: name) }
         let enumAB = #"{"type":"enum","name":"e","symbols":["A","B"]}"#
@@ -384,6 +443,30 @@ final class RegistryStoreTests: XCTestCase {
         XCTAssertEqual(try store.register(subject: "c", input(RegistrySchemas.v2)).id, 2)
         XCTAssertEqual(try store.register(subject: "e", input(#""bytes""#)).id, 4)
         XCTAssertEqual(try store.register(subject: "gone", input(#""string""#)).version, 2)
+    }
+
+    /// A schema an older cdcctl accepted (Avro C alone took bad defaults and duplicate fields,
+    /// JSONDecoder duplicate keys) still loads and is served, but is no longer silently skipped by compatibility checks.
+    func testAStoredSchemaTheParserNowRefusesBlocksChecksInsteadOfBeingSkipped() throws {
+        let dir = tempDirectory()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let lax = #"{"type":"record","name":"r","fields":[{"name":"a","type":"int","default":"x"}]}"#
+        let duplicateKeys = #"{"type":"record","name":"r","name":"r","fields":[{"name":"a","type":"int"}]}"#
+        let state = RegistryStore.State(schemas: [.init(id: 1, schema: lax), .init(id: 2, schema: duplicateKeys)],
+                                        subjects: ["s": .init(versions: [.init(version: 1, id: 1, deleted: false)]),
+                                                   "t": .init(versions: [.init(version: 1, id: 2, deleted: false)])])
+        try JSONEncoder().encode(state).write(to: URL(fileURLWithPath: dir + "/registry.json"))
+        let store = try RegistryStore(dataDirectory: dir)
+        defer { store.close() }
+        XCTAssertEqual(try store.schema(id: 1), lax)
+        XCTAssertEqual(try store.schema(id: 2), duplicateKeys)
+        XCTAssertFalse(try store.testCompatibility(subject: "t", version: nil, input(RegistrySchemas.v1)).isCompatible)
+        let result = try store.testCompatibility(subject: "s", version: nil, input(RegistrySchemas.v1))
+        XCTAssertFalse(result.isCompatible)
+        XCTAssertTrue(result.messages.first?.contains("version 1 (schema 1) no longer parses") == true, "\(result.messages)")
+        assertRegistryError(409) { try store.register(subject: "s", input(RegistrySchemas.v1)) }
+        try store.setCompatibility(subject: "s", .none)
+        XCTAssertEqual(try store.register(subject: "s", input(RegistrySchemas.v1)).version, 2)
     }
 
     func testASecondStoreOnTheSameDirectoryIsRefused() throws {

@@ -1,3 +1,5 @@
+import AvroCodec
+
 /// A schema registry error in Confluent's shape: an HTTP status, Confluent's `error_code` and a
 /// message, answered as `{"error_code": 40401, "message": "Subject 'x' not found."}`.
 public struct RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -14,7 +16,7 @@ public struct RegistryError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String { "\(errorCode): \(message)" }
 
     /// The JSON body Confluent's clients parse.
-    public var json: RegistryJSON { ["error_code": .int(Int64(errorCode)), "message": .string(message)] }
+    public var json: AvroJSONValue { .object(["error_code": .integer(Int64(errorCode)), "message": .string(message)]) }
 
     // MARK: 404
 

@@ -1,3 +1,4 @@
+import AvroCodec
 import Dispatch
 import FlyingFox
 import FlyingSocks
@@ -202,7 +203,7 @@ struct RegistryHTTPHandler: HTTPHandler {
     }
 
     enum Reply {
-        case json(RegistryJSON)
+        case json(AvroJSONValue)
         /// Already JSON text (a schema as registered).
         case raw(String)
     }
@@ -228,15 +229,15 @@ struct RegistryHTTPHandler: HTTPHandler {
         var status = 200
         let text: String
         switch result {
-        case .success(.json(let json)): text = json.canonicalText
+        case .success(.json(let json)): text = json.jsonText
         case .success(.raw(let raw)): text = raw
         case .failure(let error as RegistryError):
             status = error.httpStatus
-            text = error.json.canonicalText
+            text = error.json.jsonText
         case .failure(let error):
             let wrapped = RegistryError(httpStatus: 500, errorCode: 50001, message: "Internal error: \(error)")
             status = 500
-            text = wrapped.json.canonicalText
+            text = wrapped.json.jsonText
         }
         if let log {
             let millis = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
@@ -285,9 +286,10 @@ struct RegistryHTTPHandler: HTTPHandler {
         func only(_ allowed: String...) throws {
             guard allowed.contains(method) else { throw RegistryError.methodNotAllowed }
         }
-        func versionJSON(_ v: RegistrySubjectVersion) -> RegistryJSON {
-            ["subject": .string(v.subject), "version": .int(Int64(v.version)), "id": .int(Int64(v.id)), "schema": .string(v.schema)]
+        func versionJSON(_ v: RegistrySubjectVersion) -> AvroJSONValue {
+            .object(["subject": .string(v.subject), "version": .integer(Int64(v.version)), "id": .integer(Int64(v.id)), "schema": .string(v.schema)])
         }
+        func level(_ key: String, _ level: CompatibilityLevel) -> AvroJSONValue { .object([key: .string(level.rawValue)]) }
         func schemaID(_ text: String) throws -> Int {
             guard let id = Int(text), id > 0 else { throw RegistryError.schemaNotFound() }
             return id
@@ -295,7 +297,7 @@ struct RegistryHTTPHandler: HTTPHandler {
 
         if path.isEmpty {
             try only("GET")
-            return .json([:])
+            return .json(.object([:]))
         }
 
         switch (path[0], path.count) {
@@ -312,7 +314,7 @@ struct RegistryHTTPHandler: HTTPHandler {
                 return .json(versionJSON(found))
             case "DELETE":
                 let versions = try store.deleteSubject(subject, permanent: flag("permanent"))
-                return .json(.array(versions.map { .int(Int64($0)) }))
+                return .json(.array(versions.map { .integer(Int64($0)) }))
             default:
                 throw RegistryError.methodNotAllowed
             }
@@ -322,10 +324,10 @@ struct RegistryHTTPHandler: HTTPHandler {
             switch method {
             case "GET":
                 let numbers = try store.versionNumbers(subject: subject, includeDeleted: flag("deleted"))
-                return .json(.array(numbers.map { .int(Int64($0)) }))
+                return .json(.array(numbers.map { .integer(Int64($0)) }))
             case "POST":
                 let registered = try store.register(subject: subject, try schemaInput(body))
-                return .json(["id": .int(Int64(registered.id))])
+                return .json(.object(["id": .integer(Int64(registered.id))]))
             default:
                 throw RegistryError.methodNotAllowed
             }
@@ -338,7 +340,7 @@ struct RegistryHTTPHandler: HTTPHandler {
                 return .json(versionJSON(try store.version(subject: subject, selector, includeDeleted: flag("deleted"))))
             case "DELETE":
                 let deleted = try store.deleteVersion(subject: subject, selector, permanent: flag("permanent"))
-                return .json(.int(Int64(deleted)))
+                return .json(.integer(Int64(deleted)))
             default:
                 throw RegistryError.methodNotAllowed
             }
@@ -350,11 +352,11 @@ struct RegistryHTTPHandler: HTTPHandler {
 
         case ("schemas", 2) where path[1] == "types":
             try only("GET")
-            return .json(["AVRO"])
+            return .json(.array([.string("AVRO")]))
 
         case ("schemas", 3) where path[1] == "ids":
             try only("GET")
-            return .json(["schema": .string(try store.schema(id: try schemaID(path[2])))])
+            return .json(.object(["schema": .string(try store.schema(id: try schemaID(path[2])))]))
 
         case ("schemas", 4) where path[1] == "ids":
             try only("GET")
@@ -368,7 +370,7 @@ struct RegistryHTTPHandler: HTTPHandler {
                 return .json(.array(subjects.filter { seen.insert($0).inserted }.map { .string($0) }))
             case "versions":
                 let usages = try store.usages(ofSchema: id, includeDeleted: flag("deleted"))
-                return .json(.array(usages.map { ["subject": .string($0.subject), "version": .int(Int64($0.version))] }))
+                return .json(.array(usages.map { .object(["subject": .string($0.subject), "version": .integer(Int64($0.version))]) }))
             default:
                 throw RegistryError.endpointNotFound
             }
@@ -376,13 +378,13 @@ struct RegistryHTTPHandler: HTTPHandler {
         case ("config", 1):
             switch method {
             case "GET":
-                return .json(["compatibilityLevel": .string(store.globalCompatibility.rawValue)])
+                return .json(level("compatibilityLevel", store.globalCompatibility))
             case "PUT":
-                let level = try compatibilityLevel(body)
-                try store.setGlobalCompatibility(level)
-                return .json(["compatibility": .string(level.rawValue)])
+                let newLevel = try compatibilityLevel(body)
+                try store.setGlobalCompatibility(newLevel)
+                return .json(level("compatibility", newLevel))
             case "DELETE":
-                return .json(["compatibilityLevel": .string(try store.resetGlobalCompatibility().rawValue)])
+                return .json(level("compatibilityLevel", try store.resetGlobalCompatibility()))
             default:
                 throw RegistryError.methodNotAllowed
             }
@@ -391,14 +393,13 @@ struct RegistryHTTPHandler: HTTPHandler {
             let subject = path[1]
             switch method {
             case "GET":
-                let level = try store.compatibility(subject: subject, defaultToGlobal: flag("defaultToGlobal"))
-                return .json(["compatibilityLevel": .string(level.rawValue)])
+                return .json(level("compatibilityLevel", try store.compatibility(subject: subject, defaultToGlobal: flag("defaultToGlobal"))))
             case "PUT":
-                let level = try compatibilityLevel(body)
-                try store.setCompatibility(subject: subject, level)
-                return .json(["compatibility": .string(level.rawValue)])
+                let newLevel = try compatibilityLevel(body)
+                try store.setCompatibility(subject: subject, newLevel)
+                return .json(level("compatibility", newLevel))
             case "DELETE":
-                return .json(["compatibilityLevel": .string(try store.deleteCompatibility(subject: subject).rawValue)])
+                return .json(level("compatibilityLevel", try store.deleteCompatibility(subject: subject)))
             default:
                 throw RegistryError.methodNotAllowed
             }
@@ -408,7 +409,7 @@ struct RegistryHTTPHandler: HTTPHandler {
             try only("POST")
             let selector = path.count == 5 ? try RegistryVersionSelector(parsing: path[4]) : nil
             let result = try store.testCompatibility(subject: path[2], version: selector, try schemaInput(body))
-            var answer: [String: RegistryJSON] = ["is_compatible": .bool(result.isCompatible)]
+            var answer: [String: AvroJSONValue] = ["is_compatible": .bool(result.isCompatible)]
             if flag("verbose") { answer["messages"] = .array(result.messages.map { .string($0) }) }
             return .json(.object(answer))
 
@@ -417,11 +418,17 @@ struct RegistryHTTPHandler: HTTPHandler {
         }
     }
 
-    /// The schema in a request body: `{"schema": "...", "schemaType": "AVRO", "references": []}`.
-    static func schemaInput(_ body: Data) throws -> RegistrySchemaInput {
-        guard case .object(let members)? = try? RegistryJSON(parsing: body) else {
+    /// A request body's JSON object (400 when it isn't one, or isn't UTF-8).
+    static func jsonObject(_ body: Data) throws -> [String: AvroJSONValue] {
+        guard let text = String(data: body, encoding: .utf8), case .object(let members)? = try? AvroJSONValue(parsing: text) else {
             throw RegistryError.badRequest("The request body is not a JSON object")
         }
+        return members
+    }
+
+    /// The schema in a request body: `{"schema": "...", "schemaType": "AVRO", "references": []}`.
+    static func schemaInput(_ body: Data) throws -> RegistrySchemaInput {
+        let members = try jsonObject(body)
         guard case .string(let schema)? = members["schema"] else {
             throw RegistryError.invalidSchema("the request has no \"schema\" string")
         }
@@ -438,9 +445,7 @@ struct RegistryHTTPHandler: HTTPHandler {
 
     /// The level in a config body: `{"compatibility": "FULL"}`.
     static func compatibilityLevel(_ body: Data) throws -> CompatibilityLevel {
-        guard case .object(let members)? = try? RegistryJSON(parsing: body) else {
-            throw RegistryError.badRequest("The request body is not a JSON object")
-        }
+        let members = try jsonObject(body)
         guard let text = (members["compatibility"] ?? members["compatibilityLevel"])?.stringValue else {
             throw RegistryError.invalidCompatibilityLevel("")
         }

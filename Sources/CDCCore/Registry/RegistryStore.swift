@@ -50,8 +50,11 @@ public struct RegistryCompatibilityResult: Equatable, Sendable {
 /// The schema registry's state and rules, without HTTP: global schema ids, per-subject versions,
 /// soft and permanent deletion, compatibility levels and checks.
 ///
-/// - The same schema (compared after normalisation: JSON with sorted keys, no whitespace) gets
-///   the same id under every subject; ids are never reused. Versions count from 1 per subject.
+/// - The same schema (compared after normalisation: JSON with sorted keys, no whitespace, see
+///   `normalisedText`) gets the same id under every subject; ids are never reused. Versions
+///   count from 1 per subject.
+/// - Schemas are parsed and validated by AvroCodec (`AvroSchemaParser`, which also runs Avro C's
+///   parser); compatibility is `AvroResolution` (the spec's resolution rules).
 /// - Every change is written to `<dataDirectory>/registry.json` (atomically, see
 ///   `RegistryDataFile`) before it is answered; a failed write leaves the state unchanged.
 /// - Thread-safe: operations are serialized by a lock, so concurrent registrations of one schema
@@ -60,8 +63,8 @@ public final class RegistryStore: @unchecked Sendable {
     private let lock = NSLock()
     private var model: Model
     private let file: RegistryDataFile?
-    /// Parsed schemas by id (derived from `model`, never changes for an id).
-    private var parsed: [Int: RegistryAvroSchema] = [:]
+    /// Compiled schemas by id (derived from `model`, never changes for an id).
+    private var compiled: [Int: AvroCompiledSchema] = [:]
 
     /// The file the store persists to (nil for an in-memory store).
     public var dataFilePath: String? { file?.path }
@@ -107,29 +110,29 @@ public final class RegistryStore: @unchecked Sendable {
             let prepared = try prepare(input)
             let existing = model.state.subjects[subject]
             let live = existing?.liveVersions ?? []
-            if let knownID = model.idsByCanonical[prepared.canonical], let match = live.last(where: { $0.id == knownID }) {
+            if let knownID = model.idsByNormalised[prepared.normalised], let match = live.last(where: { $0.id == knownID }) {
                 return version(subject, match)
             }
             let level = existing?.compatibility ?? model.state.compatibility
-            let problems = compatibilityProblems(of: prepared.parsed, against: level.isTransitive ? live : Array(live.suffix(1)), level: level)
+            let problems = compatibilityProblems(of: prepared.compiled, against: level.isTransitive ? live : Array(live.suffix(1)), level: level)
             if !problems.isEmpty { throw RegistryError.incompatibleSchema(subject, details: problems) }
 
             var next = model
             let id: Int
-            if let knownID = next.idsByCanonical[prepared.canonical] {
+            if let knownID = next.idsByNormalised[prepared.normalised] {
                 id = knownID
             } else {
                 id = (next.state.schemas.last?.id ?? 0) + 1
                 next.state.schemas.append(StoredSchema(id: id, schema: prepared.text))
-                next.idsByCanonical[prepared.canonical] = id
+                next.idsByNormalised[prepared.normalised] = id
                 next.textsByID[id] = prepared.text
-                parsed[id] = prepared.parsed
             }
             var entry = existing ?? StoredSubject()
             let versionNumber = (entry.versions.map(\.version).max() ?? 0) + 1
             entry.versions.append(StoredVersion(version: versionNumber, id: id, deleted: false))
             next.state.subjects[subject] = entry
             try commit(next)
+            compiled[id] = compiled[id] ?? prepared.compiled
             return RegistrySubjectVersion(subject: subject, version: versionNumber, id: id, schema: next.textsByID[id]!)
         }
     }
@@ -139,7 +142,7 @@ public final class RegistryStore: @unchecked Sendable {
         try lock.withLock {
             let prepared = try prepare(input)
             let candidates = try versions(of: subject, includeDeleted: includeDeleted)
-            guard let id = model.idsByCanonical[prepared.canonical], let match = candidates.last(where: { $0.id == id }) else {
+            guard let id = model.idsByNormalised[prepared.normalised], let match = candidates.last(where: { $0.id == id }) else {
                 throw RegistryError.schemaNotFound()
             }
             return version(subject, match)
@@ -320,7 +323,7 @@ public final class RegistryStore: @unchecked Sendable {
                 let live = model.state.subjects[subject]?.liveVersions ?? []
                 against = level.isTransitive ? live : Array(live.suffix(1))
             }
-            let problems = compatibilityProblems(of: prepared.parsed, against: against, level: level)
+            let problems = compatibilityProblems(of: prepared.compiled, against: against, level: level)
             return RegistryCompatibilityResult(isCompatible: problems.isEmpty, messages: problems)
         }
     }
@@ -328,12 +331,14 @@ public final class RegistryStore: @unchecked Sendable {
     // MARK: - internals
 
     private struct Prepared {
+        /// As submitted (what is stored and served).
         let text: String
-        let canonical: String
-        let parsed: RegistryAvroSchema
+        /// The dedupe key (`normalisedText`).
+        let normalised: String
+        let compiled: AvroCompiledSchema
     }
 
-    /// Validates a submitted schema (Avro C, then the resolution model) and normalises it.
+    /// Validates a submitted schema (AvroCodec's parser, which also asks Avro C) and normalises it.
     private func prepare(_ input: RegistrySchemaInput) throws -> Prepared {
         if let type = input.schemaType, type.uppercased() != "AVRO" {
             throw RegistryError.invalidSchema("schema type '\(type)' is not supported; this registry accepts only AVRO")
@@ -342,39 +347,61 @@ public final class RegistryStore: @unchecked Sendable {
         guard !input.schema.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw RegistryError.invalidSchema("empty schema")
         }
-        let json: RegistryJSON
-        do { json = try RegistryJSON(parsing: input.schema) } catch { throw RegistryError.invalidSchema("not valid JSON") }
-        if let problem = AvroLibrary.validate(schemaJSON: input.schema) {
-            throw RegistryError.invalidSchema(problem.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
+        let json: AvroJSONValue
+        do { json = try AvroJSONValue(parsing: input.schema) } catch { throw RegistryError.invalidSchema("not valid JSON (\(error))") }
         do {
-            return Prepared(text: input.schema, canonical: json.canonicalText, parsed: try RegistryAvroSchema(json: json))
+            let schema = try AvroSchemaParser.parse(json: json, checkWithAvroC: true)
+            return Prepared(text: input.schema, normalised: Self.normalisedText(json), compiled: try AvroCompiledSchema(schema))
         } catch {
-            throw RegistryError.invalidSchema(String(describing: error))
+            throw RegistryError.invalidSchema(String(describing: error).trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 
-    private func parsedSchema(id: Int) -> RegistryAvroSchema? {
-        if let known = parsed[id] { return known }
-        guard let text = model.textsByID[id], let schema = try? RegistryAvroSchema(text: text) else { return nil }
-        parsed[id] = schema
+    /// The registry's schema identity: the JSON with object keys sorted and no whitespace, numbers
+    /// with an integral value written as integers (`1.0` and `1` are one spelling). Only spelling
+    /// is ignored: docs, defaults and extra properties such as `connect.name` all count, as they
+    /// do for Confluent's registry (Parsing Canonical Form would drop them, so it isn't used).
+    static func normalisedText(_ json: AvroJSONValue) -> String {
+        func integral(_ value: AvroJSONValue) -> AvroJSONValue {
+            switch value {
+            case .number(let d) where d.isFinite && d == d.rounded() && abs(d) < 9.007_199_254_740_992e15: return .integer(Int64(d))
+            case .array(let items): return .array(items.map(integral))
+            case .object(let members): return .object(members.mapValues(integral))
+            default: return value
+            }
+        }
+        return integral(json).jsonText
+    }
+
+    /// The compiled schema of a stored id. Stored schemas passed Avro C when registered, so only
+    /// the Swift checks run again.
+    private func compiledSchema(id: Int) throws -> AvroCompiledSchema {
+        if let known = compiled[id] { return known }
+        guard let text = model.textsByID[id] else { throw RegistryError.schemaNotFound(id: id) }
+        let schema = try AvroCompiledSchema(AvroSchemaParser.parse(text, checkWithAvroC: false))
+        compiled[id] = schema
         return schema
     }
 
-    /// Why `candidate` breaks `level` against `versions` (empty: it doesn't).
-    private func compatibilityProblems(of candidate: RegistryAvroSchema, against versions: [StoredVersion], level: CompatibilityLevel) -> [String] {
+    /// Why `candidate` breaks `level` against `versions` (empty: it doesn't). Each direction of
+    /// each version contributes at most one reason: `AvroResolution` reports the first problem.
+    private func compatibilityProblems(of candidate: AvroCompiledSchema, against versions: [StoredVersion], level: CompatibilityLevel) -> [String] {
         var problems: [String] = []
+        guard level != .none else { return problems }
         for old in versions.reversed() {
-            guard let previous = parsedSchema(id: old.id) else { continue }
-            if level.checksBackward {
-                for problem in AvroCompatibilityChecker.incompatibilities(reader: candidate, writer: previous) {
-                    problems.append("\(level.rawValue): the new schema cannot read data written with version \(old.version): \(problem)")
-                }
+            let previous: AvroCompiledSchema
+            do {
+                previous = try compiledSchema(id: old.id)
+            } catch {
+                // Written by an older cdcctl with laxer checks: refuse rather than skip the check.
+                problems.append("\(level.rawValue): version \(old.version) (schema \(old.id)) no longer parses: \(error)")
+                continue
             }
-            if level.checksForward {
-                for problem in AvroCompatibilityChecker.incompatibilities(reader: previous, writer: candidate) {
-                    problems.append("\(level.rawValue): version \(old.version) cannot read data written with the new schema: \(problem)")
-                }
+            if level.checksBackward, let problem = RegistryIncompatibility(reader: candidate, writer: previous) {
+                problems.append("\(level.rawValue): the new schema cannot read data written with version \(old.version): \(problem)")
+            }
+            if level.checksForward, let problem = RegistryIncompatibility(reader: previous, writer: candidate) {
+                problems.append("\(level.rawValue): version \(old.version) cannot read data written with the new schema: \(problem)")
             }
         }
         return problems
@@ -458,7 +485,7 @@ public final class RegistryStore: @unchecked Sendable {
     /// The state plus its indexes.
     private struct Model {
         var state: State
-        var idsByCanonical: [String: Int] = [:]
+        var idsByNormalised: [String: Int] = [:]
         var textsByID: [Int: String] = [:]
 
         init(state: State) {
@@ -471,10 +498,12 @@ public final class RegistryStore: @unchecked Sendable {
             for stored in state.schemas {
                 guard stored.id > lastID else { throw RegistryStorageError("\(path): schema ids are not ascending at id \(stored.id)") }
                 lastID = stored.id
-                guard let json = try? RegistryJSON(parsing: stored.schema) else {
-                    throw RegistryStorageError("\(path): schema \(stored.id) is not JSON")
-                }
-                idsByCanonical[json.canonicalText] = idsByCanonical[json.canonicalText] ?? stored.id
+                // An older cdcctl parsed with JSONDecoder, which took e.g. duplicate keys that
+                // AvroJSONParser refuses: such a schema is still served by id, keyed by its text
+                // (which no parsable submission normalises to), and compatibility checks against
+                // it fail (see `compatibilityProblems`).
+                let key = (try? AvroJSONValue(parsing: stored.schema)).map(RegistryStore.normalisedText) ?? stored.schema
+                idsByNormalised[key] = idsByNormalised[key] ?? stored.id
                 textsByID[stored.id] = stored.schema
             }
             for (name, entry) in state.subjects {
