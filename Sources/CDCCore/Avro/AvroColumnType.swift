@@ -13,6 +13,9 @@ enum AvroColumnType {
         case .int64: return .string("long")
         case .float32: return .string("float")
         case .float64: return .string("double")
+        case let .numeric(precision?, scale?) where scale < 0:
+            // Avro requires 0 <= scale; numeric(p,-s) holds integers of up to p+s digits.
+            return decimal(precision: Int64(precision - scale), scale: 0, declaredPrecision: true)
         case let .numeric(precision?, scale?): return decimal(precision: Int64(precision), scale: Int64(scale), declaredPrecision: true)
         case .numeric: return namedOnce("io.debezium.data.VariableScaleDecimal", names: &names) {
             .object([

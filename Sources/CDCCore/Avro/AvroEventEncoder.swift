@@ -98,13 +98,26 @@ struct AvroEventEncoder {
             swap(&scratch, &unescaped)
             defer { swap(&scratch, &unescaped) }
             var count = 0
+            // A key's fields go in primary-key order, which need not be column order: keep
+            // them until the line is split, then write them in order.
+            var keyFields = [[UInt8]?](repeating: nil, count: indices?.count ?? 0)
             try CopyTextRow.forEachField(in: line, unescaped: &scratch) { index, raw in
                 guard index < columns.count else { throw ConversionError("a row of \(columns.count) columns", line) }
                 count += 1
-                if let indices, !indices.contains(index) { return }
-                try writeField(index, raw.map { .text($0) } ?? .null)
+                if let indices {
+                    if let position = indices.firstIndex(of: index) { keyFields[position] = raw.map(Array.init) }
+                } else {
+                    try writeField(index, raw.map { .text($0) } ?? .null)
+                }
             }
             guard count == columns.count else { throw ConversionError("a row of \(columns.count) columns", line) }
+            for (position, index) in (indices ?? []).enumerated() {
+                if let bytes = keyFields[position] {
+                    try bytes.withUnsafeBytes { try writeField(index, .text($0)) }
+                } else {
+                    try writeField(index, .null)
+                }
+            }
         case .tuple(let tuple):
             guard tuple.count == columns.count else {
                 throw StreamError("a tuple of \(tuple.count) columns does not match the \(columns.count) columns of \(table)")

@@ -6,8 +6,14 @@ struct AvroValueSink: ValueSink {
     var writer = AvroBinaryWriter(capacity: 1024)
     /// The column type being written (decides float vs double and the decimal scale).
     var type: ColumnType = .text
-    /// Open arrays: their items are buffered because Avro writes a block's count first.
+    /// Open arrays: their items are buffered because Avro writes a block's count first. Only
+    /// the outermost array of a column opens a block: the schema has one dimension, so the
+    /// elements of a multi-dimensional array are written flattened, in row-major order.
     private var arrays: [(items: AvroBinaryWriter, count: Int)] = []
+    /// How deep the converter is in arrays (nested ones included).
+    private var arrayDepth = 0
+    /// Whether the innermost open container is a record (a Point), whose fields are not items.
+    private var inRecord = false
     /// Inside a Point record, the next field is a `["null", T]` union.
     private var nextIsOptionalField = false
     private var failure: Error?
@@ -23,7 +29,7 @@ struct AvroValueSink: ValueSink {
         if nextIsOptionalField {
             nextIsOptionalField = false
             current.writeUnionBranch(null ? 0 : 1)
-        } else if !arrays.isEmpty {
+        } else if !arrays.isEmpty && !inRecord {
             arrays[arrays.count - 1].count += 1
             current.writeUnionBranch(null ? 0 : 1)
         }
@@ -54,9 +60,13 @@ struct AvroValueSink: ValueSink {
     mutating func decimal(text: UnsafeRawBufferPointer) {
         prefix(null: false)
         let string = String(decoding: text, as: UTF8.self)
+        guard let first = string.first, first.isNumber || first == "-" || first == "." else {
+            if failure == nil { failure = ConversionError("a finite decimal (Avro decimals have no NaN or infinity)", text) }
+            return
+        }
         do {
             switch elementType {
-            case .numeric(_, let scale?): current.writeBytes(try AvroDecimal.unscaledBytes(string, scale: scale))
+            case .numeric(_, let scale?): current.writeBytes(try AvroDecimal.unscaledBytes(string, scale: max(scale, 0)))
             case .money: current.writeBytes(try AvroDecimal.unscaledBytes(string, scale: 2))
             default: // VariableScaleDecimal {scale, value}
                 let scale = string.split(separator: ".", maxSplits: 1).dropFirst().first?.count ?? 0
@@ -72,11 +82,15 @@ struct AvroValueSink: ValueSink {
     mutating func bytes(_ raw: UnsafeRawBufferPointer) { prefix(null: false); current.writeBytes(raw) }
 
     mutating func beginArray() {
+        arrayDepth += 1
+        guard arrayDepth == 1 else { return } // a nested dimension: its elements join the outer block
         prefix(null: false)
         arrays.append((AvroBinaryWriter(capacity: 64), 0))
     }
 
     mutating func endArray() {
+        arrayDepth -= 1
+        guard arrayDepth == 0 else { return }
         let (items, count) = arrays.removeLast()
         if count > 0 {
             current.writeBlockCount(count)
@@ -85,12 +99,15 @@ struct AvroValueSink: ValueSink {
         current.writeBlockEnd()
     }
 
-    mutating func beginRecord() { prefix(null: false) }
+    mutating func beginRecord() {
+        prefix(null: false)
+        inRecord = true
+    }
     mutating func field(_ name: StaticString) {
         // Point is the only record the converter emits: x and y plain, wkb and srid optional.
         nextIsOptionalField = name.utf8Start.pointee == UInt8(ascii: "w") || name.utf8Start.pointee == UInt8(ascii: "s")
     }
-    mutating func endRecord() {}
+    mutating func endRecord() { inRecord = false }
 
     static func parseDouble(_ text: UnsafeRawBufferPointer) -> Double {
         Double(String(decoding: text, as: UTF8.self)) ?? .nan
