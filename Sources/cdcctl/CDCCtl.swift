@@ -13,7 +13,8 @@ struct CDCCtl: ParsableCommand {
                 CDCCTL_* variables that `scripts/stack env` prints.
                 """,
             version: VersionReport.text,
-            subcommands: [SnapshotCommand.self, StreamCommand.self, RegistryCommand.self]
+            subcommands: [SnapshotCommand.self, StreamCommand.self, RegistryCommand.self,
+                          ConsumeCommand.self, ProduceCommand.self, TopicsCommand.self]
         )
     }
 }

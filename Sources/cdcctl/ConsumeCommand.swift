@@ -1,0 +1,143 @@
+import ArgumentParser
+import CDCCore
+import Glibc
+
+/// `consume --isolation`.
+enum KafkaIsolation: String, ExpressibleByArgument, CaseIterable {
+    case readCommitted = "read_committed"
+    case readUncommitted = "read_uncommitted"
+}
+
+/// `cdcctl consume`: read topics like `kcat -C` (or `kcat -G` with -G).
+struct ConsumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consume",
+        abstract: "Read Kafka topics to stdout, like kcat -C (or -G).",
+        discussion: """
+            Without -f or -J each message is written as its value and the -D delimiter, with the \
+            key and the -K delimiter first when -K is given. -f tokens: %t topic, %p partition, \
+            %o offset, %k key, %K key length, %s value, %S value length, %R value length as 4 \
+            big-endian bytes, %T timestamp (ms), %h headers (n=v,n2=v2), %% percent; escapes \\n \
+            \\r \\t \\xNN \\\\. -J writes kcat's JSON envelope per message. Informational lines \
+            ("% Reached end of topic …") go to stderr unless -q.
+            """
+    )
+
+    @OptionGroup var kafka: KafkaOptions
+
+    @Option(name: [.customShort("t", allowingJoined: true), .customLong("topic")],
+            help: ArgumentHelp("A topic to read (repeatable).", valueName: "topic"))
+    var topic: [String] = []
+
+    @Argument(help: ArgumentHelp("More topics (kcat -G takes them this way).", valueName: "topic"))
+    var moreTopics: [String] = []
+
+    @Option(name: [.customShort("p", allowingJoined: true), .customLong("partition")], help: "Read only this partition.")
+    var partition: Int32?
+
+    @Option(name: [.customShort("o", allowingJoined: true), .customLong("offset")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Where to start: beginning (default), end, stored, N, -N (N before the end), s@TS (first message at or after TS ms); e@TS stops before TS.", valueName: "offset"))
+    var offset: [String] = []
+
+    @Flag(name: [.customShort("e"), .customLong("exit")], help: "Exit (status 0) once every partition reached its end.")
+    var exitAtEnd = false
+
+    @Option(name: [.customShort("c", allowingJoined: true), .customLong("count")], help: "Exit after this many messages.")
+    var count: Int?
+
+    @Option(name: [.customShort("G", allowingJoined: true), .customLong("group")],
+            help: ArgumentHelp("Join this consumer group and subscribe (offsets are committed).", valueName: "group"))
+    var group: String?
+
+    @Option(name: [.customShort("f", allowingJoined: true), .customLong("format")], parsing: .unconditional,
+            help: ArgumentHelp("Output format string (tokens above).", valueName: "format"))
+    var format: String?
+
+    @Flag(name: [.customShort("J"), .customLong("json")], help: "Write each message as a JSON envelope, like kcat -J.")
+    var json = false
+
+    @Option(name: [.customShort("K", allowingJoined: true), .customLong("key-delimiter")], parsing: .unconditional,
+            help: ArgumentHelp("Write the key first, then this delimiter (\\n \\t \\r \\xNN escapes).", valueName: "delim"))
+    var keyDelimiter: String?
+
+    @Option(name: [.customShort("D", allowingJoined: true), .customLong("delimiter")], parsing: .unconditional,
+            help: ArgumentHelp("Delimiter after each message.", valueName: "delim"))
+    var delimiter: String = "\\n"
+
+    @Flag(name: [.customShort("Z"), .customLong("null")], help: "Write empty and NULL keys and values as NULL.")
+    var nullText = false
+
+    @Option(help: ArgumentHelp("Whether to see messages of open and aborted transactions (default: read_committed).", valueName: "level"))
+    var isolation: KafkaIsolation?
+
+    @Flag(help: "Write keys and values exactly as stored (no schema-registry decoding).")
+    var raw = false
+
+    @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No informational lines on stderr.")
+    var quiet = false
+
+    /// The topics of -t and the arguments, each once, in order.
+    var topics: [String] {
+        var seen = Set<String>()
+        return (topic + moreTopics).filter { seen.insert($0).inserted }
+    }
+
+    func validate() throws {
+        guard !topics.isEmpty else { throw ValidationError("no topic given: pass -t TOPIC") }
+        if json && format != nil { throw ValidationError("-J and -f exclude each other") }
+        if let count, count <= 0 { throw ValidationError("-c must be a positive number of messages") }
+        do {
+            _ = try consumeOptions().configuration()
+            if let format { _ = try KafkaOutputFormat.parse(format) }
+            _ = try KafkaEscapes.delimiter(delimiter)
+            if let keyDelimiter { _ = try KafkaEscapes.delimiter(keyDelimiter) }
+        } catch let error as KafkaUsageError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func consumeOptions() throws -> KafkaConsumeOptions {
+        var options = KafkaConsumeOptions(topics: topics)
+        options.partition = partition
+        options.offsets = try KafkaOffsetSpec.parse(offset)
+        options.exitAtEnd = exitAtEnd
+        options.limit = count
+        options.group = group
+        options.metadataTimeout = kafka.timeoutMs()
+        return options
+    }
+
+    func renderer() throws -> KafkaMessageRenderer {
+        let delimiterBytes = try KafkaEscapes.delimiter(delimiter)
+        let style: KafkaMessageRenderer.Style
+        if json {
+            style = .json(delimiter: delimiterBytes)
+        } else if let format {
+            style = .format(try KafkaOutputFormat.parse(format))
+        } else {
+            style = .format(.delimited(keyDelimiter: try keyDelimiter.map(KafkaEscapes.delimiter), delimiter: delimiterBytes))
+        }
+        let decoder: any PayloadDecoder = raw ? PassthroughPayloadDecoder() : PayloadDecoders.standard
+        return KafkaMessageRenderer(style: style, nullString: nullText ? Array("NULL".utf8) : nil, decoder: decoder)
+    }
+
+    func run() throws {
+        let options = try consumeOptions()
+        var defaults = try options.configuration()
+        if let isolation { defaults.append(("isolation.level", isolation.rawValue)) }
+        let consumer = try RDKafkaConsumer(config: try kafka.makeConfig(defaults: defaults))
+        let quiet = quiet
+        let session = KafkaConsumeSession(consumer: consumer, options: options, renderer: try renderer()) { line in
+            if !quiet { fputs(line + "\n", stderr) }
+        }
+        StopSignal.install()
+        var output = FileDescriptorOutput()
+        _ = try session.run(into: &output, shouldStop: { StopSignal.isRaised })
+    }
+}
+
+/// The decoders `consume` uses when --raw is not given.
+enum PayloadDecoders {
+    /// Passthrough until values in Confluent's wire format are decoded through the schema registry.
+    static var standard: any PayloadDecoder { PassthroughPayloadDecoder() }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import CDCCore
+
+/// `cdcctl produce`: one message per input line, like `kcat -P`.
+struct ProduceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "produce",
+        abstract: "Write input lines as Kafka messages, like kcat -P.",
+        discussion: """
+            Reads stdin, or the file given with -l; -D sets what separates messages (default: a \
+            newline). Input streams through: memory does not grow with it. Empty lines are skipped. The \
+            producer is idempotent (-X enable.idempotence=false turns that off). With \
+            -X transactional.id=ID the whole input is one transaction, committed at the end of the \
+            input and aborted on any failure or on SIGINT/SIGTERM. Exits non-zero unless every \
+            message was delivered.
+            """
+    )
+
+    @OptionGroup var kafka: KafkaOptions
+
+    @Option(name: [.customShort("t", allowingJoined: true), .customLong("topic")], help: "The topic to write to.")
+    var topic: String
+
+    @Option(name: [.customShort("p", allowingJoined: true), .customLong("partition")],
+            help: "The partition; -1 lets the key's hash choose.")
+    var partition: Int32 = -1
+
+    @Option(name: [.customShort("K", allowingJoined: true), .customLong("key-delimiter")], parsing: .unconditional,
+            help: ArgumentHelp("Split each line at the first delimiter: key before, value after.", valueName: "delim"))
+    var keyDelimiter: String?
+
+    @Option(name: [.customShort("k", allowingJoined: true), .customLong("key")],
+            help: ArgumentHelp("The key of lines without a key of their own.", valueName: "key"))
+    var key: String?
+
+    @Option(name: [.customShort("H", allowingJoined: true), .customLong("header")],
+            help: ArgumentHelp("A header for every message, name=value or name for a NULL value (repeatable).", valueName: "name=value"))
+    var header: [String] = []
+
+    @Flag(name: [.customShort("Z"), .customLong("null")], help: "With -K: send an empty value as NULL (a tombstone), an empty key as NULL.")
+    var emptyAsNull = false
+
+    @Option(name: [.customShort("l"), .customLong("file")], help: ArgumentHelp("Read lines from this file instead of stdin.", valueName: "file"))
+    var file: String?
+
+    @Option(name: [.customShort("D", allowingJoined: true), .customLong("delimiter")], parsing: .unconditional,
+            help: ArgumentHelp("What separates messages in the input (\\n \\t \\r \\xNN escapes).", valueName: "delim"))
+    var delimiter: String = "\\n"
+
+    @Option(name: [.customShort("c", allowingJoined: true), .customLong("count")], help: "Stop after this many messages.")
+    var count: Int?
+
+    func validate() throws {
+        if topic.isEmpty { throw ValidationError("the topic name must not be empty") }
+        for h in header where KafkaHeader(argument: h) == nil {
+            throw ValidationError("invalid -H '\(h)': expected name=value or name")
+        }
+        if let count, count <= 0 { throw ValidationError("-c must be a positive number of messages") }
+        do {
+            if try KafkaEscapes.delimiter(delimiter).isEmpty { throw ValidationError("the -D delimiter must not be empty when producing") }
+            if let keyDelimiter, try KafkaEscapes.delimiter(keyDelimiter).isEmpty { throw ValidationError("the -K delimiter must not be empty") }
+        } catch let error as KafkaUsageError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
+        var options = KafkaProduceOptions(topic: topic)
+        options.partition = partition
+        options.keyDelimiter = try keyDelimiter.map(KafkaEscapes.delimiter)
+        options.fixedKey = key.map { Array($0.utf8) }
+        options.headers = header.compactMap(KafkaHeader.init(argument:))
+        options.emptyAsNull = emptyAsNull
+        options.limit = count
+        options.transactionTimeout = kafka.timeoutMs(default: 60)
+        let producer = try RDKafkaProducer(config: try kafka.makeConfig(defaults: [("enable.idempotence", "true")]))
+        let separator = try KafkaEscapes.delimiter(delimiter)
+        let input = try file.map { try DelimitedInputReader(path: $0, delimiter: separator) }
+            ?? DelimitedInputReader(fd: 0, delimiter: separator)
+        StopSignal.install()
+        _ = try KafkaProduceSession(producer: producer, options: options).run(input: input, shouldStop: { StopSignal.isRaised })
+    }
+}
