@@ -39,11 +39,27 @@ public enum LocalStack {
         process.standardOutput = stdout
         try process.run()
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw LocalStackError(description: "scripts/stack up exited with status \(process.terminationStatus)")
+        let status = waitForExit(process)
+        guard status == 0 else {
+            throw LocalStackError(description: "scripts/stack up exited with status \(status)")
         }
         return parseExports(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The child's exit status. Foundation's `waitUntilExit` has been seen to hang on Linux after
+    /// the child was gone, so this reaps the pid itself and only trusts Foundation when it did.
+    private static func waitForExit(_ process: Process) -> Int32 {
+        let pid = process.processIdentifier
+        while true {
+            var status: Int32 = 0
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+            if reaped == -1 && errno == ECHILD || !process.isRunning {
+                while process.isRunning { usleep(10_000) }
+                return process.terminationStatus
+            }
+            usleep(20_000)
+        }
     }
 
     /// `export NAME=VALUE` lines → [NAME: VALUE], one level of quotes removed.
