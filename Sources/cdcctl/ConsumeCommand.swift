@@ -73,6 +73,9 @@ struct ConsumeCommand: ParsableCommand {
     @Flag(help: "Write keys and values exactly as stored (no schema-registry decoding).")
     var raw = false
 
+    @Option(help: ArgumentHelp("Schema registry for keys and values in Confluent's wire format, printed as JSON (default: $CDCCTL_REGISTRY_URL).", valueName: "url"))
+    var registry: String?
+
     @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No informational lines on stderr.")
     var quiet = false
 
@@ -117,7 +120,7 @@ struct ConsumeCommand: ParsableCommand {
         } else {
             style = .format(.delimited(keyDelimiter: try keyDelimiter.map(KafkaEscapes.delimiter), delimiter: delimiterBytes))
         }
-        let decoder: any PayloadDecoder = raw ? PassthroughPayloadDecoder() : PayloadDecoders.standard
+        let decoder: any PayloadDecoder = raw ? PassthroughPayloadDecoder() : try PayloadDecoders.standard(registry: registry)
         return KafkaMessageRenderer(style: style, nullString: nullText ? Array("NULL".utf8) : nil, decoder: decoder)
     }
 
@@ -138,6 +141,9 @@ struct ConsumeCommand: ParsableCommand {
 
 /// The decoders `consume` uses when --raw is not given.
 enum PayloadDecoders {
-    /// Passthrough until values in Confluent's wire format are decoded through the schema registry.
-    static var standard: any PayloadDecoder { PassthroughPayloadDecoder() }
+    /// Through the schema registry when one is named (flag or environment), else passthrough.
+    static func standard(registry: String?) throws -> any PayloadDecoder {
+        guard let url = registry ?? Environment.registryURL else { return PassthroughPayloadDecoder() }
+        return RegistryPayloadDecoder(client: try SchemaRegistryClient(url: url))
+    }
 }

@@ -11,4 +11,7 @@ public enum Environment {
 
     /// `CDCCTL_PG_URL`: the default PostgreSQL connection.
     public static var postgresURL: String? { value("CDCCTL_PG_URL") }
+
+    /// `CDCCTL_REGISTRY_URL`: the default schema registry.
+    public static var registryURL: String? { value("CDCCTL_REGISTRY_URL") }
 }
