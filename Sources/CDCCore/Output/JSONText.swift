@@ -1,10 +1,13 @@
 /// JSON string escaping (RFC 8259) straight into a `ByteWriter`.
 enum JSONText {
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    /// Hex digits for `\u00XX` escapes: lower case for events, upper case where kcat's exact
+    /// bytes are reproduced.
+    static let lowerHex: [UInt8] = Array("0123456789abcdef".utf8)
+    static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// Appends `raw` (UTF-8) as a quoted JSON string; invalid UTF-8 is passed through unchanged
     /// because PostgreSQL already guarantees valid text in a UTF-8 database.
-    static func writeString(_ raw: UnsafeRawBufferPointer, into out: inout ByteWriter) {
+    static func writeString(_ raw: UnsafeRawBufferPointer, into out: inout ByteWriter, hex: [UInt8] = lowerHex) {
         out.write(UInt8(ascii: "\""))
         var runStart = 0
         for i in 0..<raw.count {
