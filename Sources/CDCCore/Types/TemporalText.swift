@@ -1,3 +1,5 @@
+import AvroCodec
+
 /// Parsers for PostgreSQL's ISO date/time output (DateStyle ISO, TimeZone UTC, IntervalStyle
 /// iso_8601, which `PGConnection` pins) into Debezium's epoch-based numbers.
 enum TemporalText {
@@ -9,28 +11,16 @@ enum TemporalText {
     /// A civil date split into fields, with an astronomical year (1 BC is year 0).
     struct CivilDate { var year: Int64, month: Int64, day: Int64 }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
+    /// Days since 1970-01-01 of a proleptic Gregorian date (AvroCodec holds the one copy of
+    /// the calendar arithmetic).
     static func daysSinceEpoch(_ d: CivilDate) -> Int64 {
-        let y = d.month <= 2 ? d.year - 1 : d.year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (d.month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d.day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        Int64(AvroTemporal.days(year: Int(d.year), month: Int(d.month), day: Int(d.day)))
     }
 
     /// The civil date of a day count since 1970-01-01.
     static func civil(fromDays days: Int64) -> CivilDate {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return CivilDate(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+        let (year, month, day) = AvroTemporal.civil(days: Int(days))
+        return CivilDate(year: Int64(year), month: Int64(month), day: Int64(day))
     }
 
     /// `YYYY-MM-DD` (year may have more than four digits).
