@@ -72,16 +72,24 @@ enum CLI {
     /// fill up and block the child).
     static func runProcess(_ executable: URL, _ args: [String], environment: [String: String]? = nil,
                            currentDirectory: URL? = nil, timeout: TimeInterval = 120) throws -> CLIResult {
+        let run = try runCapturing(executable, args, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
+        return CLIResult(stdout: String(decoding: run.stdout, as: UTF8.self), stderr: run.stderr, status: run.status)
+    }
+
+    /// Runs any executable with stdin from `stdin` (nil: /dev/null) and stdout/stderr captured in
+    /// temporary files; kills it after `timeout` seconds. Stdout comes back as raw bytes.
+    static func runCapturing(_ executable: URL, _ args: [String], stdin: Data? = nil, environment: [String: String]? = nil,
+                             currentDirectory: URL? = nil, timeout: TimeInterval) throws -> (stdout: Data, stderr: String, status: Int32) {
         let tmp = FileManager.default.temporaryDirectory
         let id = UUID().uuidString
+        let inURL = tmp.appendingPathComponent("cdcctl-cli-\(id).in")
         let outURL = tmp.appendingPathComponent("cdcctl-cli-\(id).out")
         let errURL = tmp.appendingPathComponent("cdcctl-cli-\(id).err")
+        if let stdin { try stdin.write(to: inURL) }
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
+        defer { for url in [inURL, outURL, errURL] { try? FileManager.default.removeItem(at: url) } }
+        let inHandle = stdin == nil ? nil : try FileHandle(forReadingFrom: inURL)
         let outHandle = try FileHandle(forWritingTo: outURL)
         let errHandle = try FileHandle(forWritingTo: errURL)
 
@@ -90,10 +98,11 @@ enum CLI {
         process.arguments = args
         if let environment { process.environment = environment }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = inHandle ?? FileHandle.nullDevice
         process.standardOutput = outHandle
         process.standardError = errHandle
         try process.run()
+        try? inHandle?.close()
         try? outHandle.close()
         try? errHandle.close()
 
@@ -104,12 +113,11 @@ enum CLI {
             usleep(10_000)
         }
         process.waitUntilExit()
-        let stdout = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
         let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
         if timedOut {
             throw CLIError("\(executable.lastPathComponent) \(args.joined(separator: " ")) did not finish in \(Int(timeout))s\n\(stderr)")
         }
-        return CLIResult(stdout: stdout, stderr: stderr, status: process.terminationStatus)
+        return ((try? Data(contentsOf: outURL)) ?? Data(), stderr, process.terminationStatus)
     }
 }
 

@@ -55,42 +55,10 @@ enum KafkaCLI {
         return try run(kcatPath, ["-b", try brokers()] + args, stdin: stdin, environment: env, timeout: timeout)
     }
 
-    /// Runs a process with stdin from a file holding `stdin` and stdout/stderr captured in files
-    /// (no pipe can fill up and block it); kills it after `timeout` seconds.
+    /// Runs a process with `stdin` as its input, capturing stdout as bytes.
     static func run(_ executable: URL, _ args: [String], stdin: Data, environment: [String: String], timeout: TimeInterval) throws -> KafkaRun {
-        let dir = FileManager.default.temporaryDirectory
-        let id = UUID().uuidString
-        let inURL = dir.appendingPathComponent("cdcctl-kafka-\(id).in")
-        let outURL = dir.appendingPathComponent("cdcctl-kafka-\(id).out")
-        let errURL = dir.appendingPathComponent("cdcctl-kafka-\(id).err")
-        try stdin.write(to: inURL)
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { for url in [inURL, outURL, errURL] { try? FileManager.default.removeItem(at: url) } }
-        let input = try FileHandle(forReadingFrom: inURL)
-        let output = try FileHandle(forWritingTo: outURL)
-        let errors = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = args
-        process.environment = environment
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        try? input.close(); try? output.close(); try? errors.close()
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline { timedOut = true; process.terminate(); break }
-            usleep(10_000)
-        }
-        process.waitUntilExit()
-        let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
-        if timedOut {
-            throw CLIError("\(executable.lastPathComponent) \(args.joined(separator: " ")) did not finish in \(Int(timeout))s\n\(stderr)")
-        }
-        return KafkaRun(stdout: (try? Data(contentsOf: outURL)) ?? Data(), stderr: stderr, status: process.terminationStatus)
+        let run = try CLI.runCapturing(executable, args, stdin: stdin, environment: environment, timeout: timeout)
+        return KafkaRun(stdout: run.stdout, stderr: run.stderr, status: run.status)
     }
 
     /// Parses one JSON object per line.
