@@ -368,6 +368,17 @@ enum StreamJSON {
     /// The raw text of top-level member `key` of the JSON object `json`.
     static func rawMember(_ key: String, of json: String) -> String? {
         let bytes = Array(json.utf8)
+        return members(bytes).first { $0.name == key }.map { String(decoding: bytes[$0.value], as: UTF8.self) }
+    }
+
+    /// The keys of a JSON object text, in order (top level only).
+    static func keys(ofObject json: String) -> [String] {
+        members(Array(json.utf8)).map(\.name)
+    }
+
+    /// The top-level members of a JSON object text: each name and the byte range of its value.
+    private static func members(_ bytes: [UInt8]) -> [(name: String, value: Range<Int>)] {
+        var found: [(name: String, value: Range<Int>)] = []
         var i = 0
         var depth = 0
         while i < bytes.count {
@@ -377,11 +388,7 @@ enum StreamJSON {
                 i = skipString(bytes, i)
                 if depth == 1, i < bytes.count, bytes[i] == UInt8(ascii: ":") {
                     let name = String(decoding: bytes[(start + 1)..<(i - 1)], as: UTF8.self)
-                    if name == key {
-                        let valueStart = i + 1
-                        let valueEnd = skipValue(bytes, valueStart)
-                        return String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)
-                    }
+                    found.append((name, (i + 1)..<skipValue(bytes, i + 1)))
                 }
                 continue
             }
@@ -389,30 +396,7 @@ enum StreamJSON {
             if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") { depth -= 1 }
             i += 1
         }
-        return nil
-    }
-
-    /// The keys of a JSON object text, in order (top level only).
-    static func keys(ofObject json: String) -> [String] {
-        let bytes = Array(json.utf8)
-        var keys: [String] = []
-        var i = 0
-        var depth = 0
-        while i < bytes.count {
-            let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
-                let start = i
-                i = skipString(bytes, i)
-                if depth == 1, i < bytes.count, bytes[i] == UInt8(ascii: ":") {
-                    keys.append(String(decoding: bytes[(start + 1)..<(i - 1)], as: UTF8.self))
-                }
-                continue
-            }
-            if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { depth += 1 }
-            if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") { depth -= 1 }
-            i += 1
-        }
-        return keys
+        return found
     }
 
     /// Index just past the string starting at `i` (a quote).
