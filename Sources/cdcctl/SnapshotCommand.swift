@@ -1,11 +1,12 @@
 import ArgumentParser
 import CDCCore
+import Glibc
 
 /// `cdcctl snapshot`: a consistent snapshot of tables as `op: "r"` events.
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Write a consistent snapshot of tables as Debezium read events (NDJSON on stdout).",
+        abstract: "Write a consistent snapshot of tables as Debezium read events (NDJSON on stdout, or to Kafka).",
         discussion: """
             All tables are read in one REPEATABLE READ transaction with COPY, so the events \
             describe one consistent state. Rows stream through; memory does not grow with the table.
@@ -23,6 +24,8 @@ struct SnapshotCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "No progress line on stderr.")
     var quiet = false
 
+    @OptionGroup(title: "Kafka") var sink: EventSinkOptions
+
     func validate() throws {
         for name in table where TableName(parsing: name) == nil {
             throw ValidationError("invalid table name '\(name)': expected schema.table")
@@ -34,7 +37,12 @@ struct SnapshotCommand: ParsableCommand {
         let options = SnapshotOptions(tables: table.compactMap(TableName.init(parsing:)), prefix: topicPrefix)
         var reader = SnapshotReader(connection: connection, options: options,
                                     progress: ProgressReporter(enabled: !quiet && ProgressReporter.stderrIsTerminal))
-        var output = FileDescriptorOutput()
-        _ = try reader.run(into: &output)
+        let quiet = quiet
+        if var kafka = try sink.makeKafkaSink(log: { notice in if !quiet { fputs("cdcctl: \(notice)\n", stderr) } }) {
+            _ = try reader.run(into: &kafka)
+        } else {
+            var output = FileDescriptorOutput()
+            _ = try reader.run(into: &output)
+        }
     }
 }

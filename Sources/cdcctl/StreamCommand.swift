@@ -8,12 +8,14 @@ extension SnapshotMode: ExpressibleByArgument {}
 struct StreamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stream",
-        abstract: "Stream row changes from a logical replication slot as Debezium change events (NDJSON on stdout).",
+        abstract: "Stream row changes from a logical replication slot as Debezium change events (NDJSON on stdout, or to Kafka).",
         discussion: """
             Creates the publication and the slot when they are missing. With a new slot, the tables \
             are first snapshotted inside the slot's exported snapshot, so no change is missed and none \
             is emitted twice. The slot's confirmed position only advances past transactions whose \
-            events were written to stdout; SIGINT/SIGTERM finish the current transaction and exit 0.
+            events were written to stdout, or, with -b/--kafka, whose every message the broker \
+            acknowledged. SIGINT/SIGTERM finish the current transaction and exit 0 (with Kafka, after \
+            the outstanding messages are delivered; a second signal gives up waiting).
             """
     )
 
@@ -55,6 +57,8 @@ struct StreamCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "No notices on stderr.")
     var quiet = false
 
+    @OptionGroup(title: "Kafka") var sink: EventSinkOptions
+
     func validate() throws {
         if allTables && !table.isEmpty { throw ValidationError("--table and --all-tables exclude each other") }
         for name in table where TableName(parsing: name) == nil {
@@ -75,7 +79,11 @@ struct StreamCommand: ParsableCommand {
         let streamer = ChangeStreamer(conninfo: try database.conninfo(), options: options) { notice in
             if !quiet { fputs("cdcctl: \(notice)\n", stderr) }
         }
-        var output = FileDescriptorOutput()
-        try streamer.run(into: &output)
+        if var kafka = try sink.makeKafkaSink(log: { notice in if !quiet { fputs("cdcctl: \(notice)\n", stderr) } }) {
+            try streamer.run(into: &kafka)
+        } else {
+            var output = FileDescriptorOutput()
+            try streamer.run(into: &output)
+        }
     }
 }

@@ -1,11 +1,5 @@
 import AvroCodec
 
-/// Where a row's column values come from: a snapshot's COPY text line or a pgoutput tuple.
-enum RowSource {
-    case copyLine(UnsafeRawBufferPointer)
-    case tuple(TupleData)
-}
-
 /// Encodes one table's change events as Avro binary bodies (key and value) matching
 /// `DebeziumAvroSchema`; the caller frames them with the registry's schema ids.
 struct AvroEventEncoder {
@@ -51,7 +45,39 @@ struct AvroEventEncoder {
         var w = sink.writer
         sink.writer = AvroBinaryWriter(capacity: 0)
         defer { sink.writer = w }
-        // source
+        writeSource(p, into: &w)
+        // op, ts_ms, ts_us, ts_ns, transaction
+        w.writeString(op.rawValue)
+        writeOptional(nowNanos / 1_000_000, &w)
+        writeOptional(nowNanos / 1_000, &w)
+        writeOptional(nowNanos, &w)
+        w.writeUnionBranch(0)
+        return w.bytes
+    }
+
+    /// The MessageKey record of a logical decoding message.
+    func encodeMessageKey(prefix: String) -> [UInt8] {
+        var w = AvroBinaryWriter(capacity: prefix.utf8.count + 4)
+        w.writeUnionBranch(1)
+        w.writeString(prefix)
+        return w.bytes
+    }
+
+    /// The MessageValue record of a logical decoding message (`DebeziumAvroSchema.messageValue`).
+    func encodeMessageValue(prefix messagePrefix: String, content: [UInt8], position p: SourcePosition, nowNanos: Int64) -> [UInt8] {
+        var w = AvroBinaryWriter(capacity: 256 + content.count)
+        w.writeString(Operation.message.rawValue)
+        writeOptional(nowNanos / 1_000_000, &w)
+        writeSource(p, into: &w)
+        w.writeUnionBranch(1)
+        w.writeString(messagePrefix)
+        w.writeUnionBranch(1)
+        content.withUnsafeBytes { w.writeBytes($0) }
+        return w.bytes
+    }
+
+    /// The `io.debezium.connector.postgresql.Source` record.
+    private func writeSource(_ p: SourcePosition, into w: inout AvroBinaryWriter) {
         w.writeString(CDCCtlVersion.current)
         w.writeString("postgresql")
         w.writeString(prefix)
@@ -73,13 +99,6 @@ struct AvroEventEncoder {
         writeOptional(p.txId, &w)
         writeOptional(p.lsn.map { Int64(bitPattern: $0.value) }, &w)
         writeOptional(nil, &w)
-        // op, ts_ms, ts_us, ts_ns, transaction
-        w.writeString(op.rawValue)
-        writeOptional(nowNanos / 1_000_000, &w)
-        writeOptional(nowNanos / 1_000, &w)
-        writeOptional(nowNanos, &w)
-        w.writeUnionBranch(0)
-        return w.bytes
     }
 
     private func writeOptional(_ value: Int64?, _ w: inout AvroBinaryWriter) {
@@ -92,7 +111,7 @@ struct AvroEventEncoder {
     }
 
     private mutating func writeRow(_ row: RowSource, only indices: [Int]?) throws {
-        switch row {
+        switch row.storage {
         case .copyLine(let line):
             var scratch = ByteWriter(capacity: 0)
             swap(&scratch, &unescaped)

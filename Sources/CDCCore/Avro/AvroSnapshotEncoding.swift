@@ -23,10 +23,11 @@ struct AvroTableEncoder {
     /// Debezium's topic for a table's change events.
     static func topic(prefix: String, table: TableName) -> String { "\(prefix).\(table.schema).\(table.table)" }
 
-    /// Builds the schemas for `columns` and registers them with `registry`.
-    init(prefix: String, database: String, table: TableName, columns: [Column], registry: SchemaRegistryClient) throws {
+    /// Builds the schemas for `columns` and registers them with `registry` under `topic`'s
+    /// subjects (default: Debezium's topic for the table).
+    init(prefix: String, database: String, table: TableName, columns: [Column], registry: SchemaRegistryClient, topic: String? = nil) throws {
         encoder = AvroEventEncoder(prefix: prefix, database: database, table: table, columns: columns)
-        let topic = Self.topic(prefix: prefix, table: table)
+        let topic = topic ?? Self.topic(prefix: prefix, table: table)
         self.topic = topic
         keySchemaID = try encoder.schemas.key.map { try registry.register(subject: topic + "-key", schema: $0.text) }
         valueSchemaID = try registry.register(subject: topic + "-value", schema: encoder.schemas.value.text)
@@ -37,9 +38,10 @@ struct AvroTableEncoder {
         try record(op: .read, key: .copyLine(line), before: nil, after: .copyLine(line), position: position, nowNanos: nowNanos)
     }
 
-    /// Any change event; the key comes from `key` (the new row, or the old one for a delete).
-    mutating func record(op: Operation, key: RowSource, before: RowSource?, after: RowSource?, position: SourcePosition, nowNanos: Int64) throws -> Record {
-        let keyBody = try encoder.encodeKey(key)
+    /// Any change event; the key comes from `key` (the new row, or the old one for a delete;
+    /// nil for a truncate).
+    mutating func record(op: Operation, key: RowSource?, before: RowSource?, after: RowSource?, position: SourcePosition, nowNanos: Int64) throws -> Record {
+        let keyBody = try key.flatMap { try encoder.encodeKey($0) }
         let frameKey = try keyBody.map { body -> [UInt8] in try frame(body, keySchemaID) }
         let value = try frame(try encoder.encodeValue(op: op, before: before, after: after, position: position, nowNanos: nowNanos), valueSchemaID)
         return Record(key: frameKey, value: value)

@@ -72,6 +72,34 @@ public struct DebeziumAvroSchema {
         ])
     }()
 
+    /// The key of logical decoding messages (`<prefix>.message` topic), as Debezium names it.
+    public static let messageKey: OrderedJSON = .object([
+        ("type", .string("record")), ("name", .string("MessageKey")), ("namespace", .string("io.debezium.connector.postgresql")),
+        ("fields", .array([field("prefix", .array([.string("null"), .string("string")]), default: .null)])),
+        ("connect.name", .string("io.debezium.connector.postgresql.MessageKey")),
+    ])
+
+    /// The value of logical decoding messages: `op` "m", `ts_ms`, the source block, and the
+    /// message's prefix and content.
+    public static let messageValue: OrderedJSON = {
+        let message = OrderedJSON.object([
+            ("type", .string("record")), ("name", .string("Message")), ("namespace", .string("io.debezium.connector.postgresql")),
+            ("fields", .array([
+                field("prefix", .array([.string("null"), .string("string")]), default: .null),
+                field("content", .array([.string("null"), .string("bytes")]), default: .null),
+            ])),
+            ("connect.name", .string("io.debezium.connector.postgresql.Message")),
+        ])
+        return .object([
+            ("type", .string("record")), ("name", .string("MessageValue")), ("namespace", .string("io.debezium.connector.postgresql")),
+            ("fields", .array([
+                field("op", .string("string")), field("ts_ms", .array([.string("null"), .string("long")]), default: .null),
+                field("source", source), field("message", message),
+            ])),
+            ("connect.name", .string("io.debezium.connector.postgresql.MessageValue")),
+        ])
+    }()
+
     static let transactionBlock: OrderedJSON = .object([
         ("type", .string("record")), ("name", .string("block")), ("namespace", .string("event")),
         ("fields", .array([field("id", .string("string")), field("total_order", .string("long")), field("data_collection_order", .string("long"))])),

@@ -1,6 +1,10 @@
 /// Renders Debezium-shaped change events (JsonConverter, `schemas.enable=false`) as one JSON
 /// line each. The constant pieces (connector name, database, table names) are escaped once.
 public struct EventRenderer {
+    /// The logical server name the source blocks carry.
+    let prefix: String
+    /// The database the source blocks carry.
+    let database: String
     private let sourceHead: [UInt8]
     private var tableParts: [TableName: [UInt8]] = [:]
     private let clock: () -> Int64
@@ -8,6 +12,8 @@ public struct EventRenderer {
     /// Creates a renderer for events of database `database` under topic prefix `prefix`.
     /// `clock` returns nanoseconds since the epoch (tests pin it).
     public init(prefix: String, database: String, clock: @escaping () -> Int64 = Clock.realtimeNanos) {
+        self.prefix = prefix
+        self.database = database
         var head = ByteWriter()
         head.write(#"{"version":"#)
         head.write(JSONText.quoted(CDCCtlVersion.current))

@@ -30,6 +30,37 @@ struct RowRenderer {
         return sink.out.bytes
     }
 
+    /// Renders only the columns at `indices`, in that order (a key), from a COPY text line.
+    mutating func render(copyLine line: UnsafeRawBufferPointer, only indices: [Int]) throws -> [UInt8] {
+        // Key columns need not come in column order: keep their text until the line is split.
+        var fields = [[UInt8]?](repeating: nil, count: indices.count)
+        var scratch = ByteWriter(capacity: 0)
+        swap(&scratch, &unescaped)
+        defer { swap(&scratch, &unescaped) }
+        var fieldCount = 0
+        try CopyTextRow.forEachField(in: line, unescaped: &scratch) { index, raw in
+            guard index < columns.count else { throw ConversionError("a row of \(columns.count) columns", line) }
+            if let position = indices.firstIndex(of: index) { fields[position] = raw.map(Array.init) }
+            fieldCount += 1
+        }
+        guard fieldCount == columns.count else { throw ConversionError("a row of \(columns.count) columns", line) }
+        sink.reset()
+        sink.out.write(UInt8(ascii: "{"))
+        for (n, index) in indices.enumerated() {
+            sink.key(keys[index], first: n == 0)
+            guard let bytes = fields[n] else { sink.null(); continue }
+            try bytes.withUnsafeBytes { raw in
+                do {
+                    try converter.convert(raw, as: columns[index].type, into: &sink)
+                } catch let error as ConversionError {
+                    throw ColumnConversionError(column: columns[index].name, typeName: columns[index].typeName, underlying: error)
+                }
+            }
+        }
+        sink.out.write(UInt8(ascii: "}"))
+        return sink.out.bytes
+    }
+
     private mutating func renderField(_ index: Int, _ raw: UnsafeRawBufferPointer?) throws {
         sink.key(keys[index], first: index == 0)
         guard let raw else { sink.null(); return }

@@ -13,6 +13,8 @@ public final class KafkaDeliveryTracker {
     public private(set) var failed = 0
     /// The first failure, naming the topic and partition.
     public private(set) var firstError: KafkaError?
+    /// The topic of the first failed message.
+    public private(set) var firstFailedTopic: String?
 
     /// Creates an empty tracker.
     public init() {}
@@ -30,6 +32,7 @@ public final class KafkaDeliveryTracker {
         failed += 1
         if firstError == nil {
             firstError = KafkaError(KafkaError.describe(message.err), code: message.err.rawValue)
+            firstFailedTopic = message.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) }
         }
     }
 }

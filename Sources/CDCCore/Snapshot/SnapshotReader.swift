@@ -38,12 +38,19 @@ public struct SnapshotReader {
         self.progress = progress
     }
 
-    /// Runs the snapshot, writing events to `output`. Every table is checked before the first
-    /// event, so a bad table name writes nothing.
+    /// Runs the snapshot, writing NDJSON events to `output`.
     public mutating func run<O: EventOutput>(into output: inout O) throws -> SnapshotSummary {
+        var sink = NDJSONSink(output: output)
+        defer { output = sink.output }
+        return try run(into: &sink)
+    }
+
+    /// Runs the snapshot, handing events to `sink` and waiting until it has delivered them all.
+    /// Every table is checked before the first event, so a bad table name writes nothing.
+    public mutating func run(into sink: inout some ChangeEventSink) throws -> SnapshotSummary {
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", context: "cannot start the snapshot transaction")
         do {
-            return try readTables(into: &output)
+            return try readTables(into: &sink)
         } catch {
             // Leave the connection usable (and out of the old snapshot) for whoever runs next.
             try? connection.execute("ROLLBACK")
@@ -51,7 +58,7 @@ public struct SnapshotReader {
         }
     }
 
-    private mutating func readTables<O: EventOutput>(into output: inout O) throws -> SnapshotSummary {
+    private mutating func readTables(into sink: inout some ChangeEventSink) throws -> SnapshotSummary {
         if let id = options.exportedSnapshot {
             try connection.execute("SET TRANSACTION SNAPSHOT '\(id.replacingAll("'", with: "''"))'", context: "cannot use exported snapshot \(id)")
         }
@@ -71,25 +78,24 @@ public struct SnapshotReader {
             try connection.execute(Self.selectStatement(schema) + " LIMIT 0", context: "cannot read table \(schema.name)")
         }
 
-        var emitter = SnapshotEmitter(renderer: EventRenderer(prefix: options.prefix, database: connection.database),
-                                      position: SourcePosition(commitMicros: startMicros, lsn: lsn))
+        var emitter = SnapshotEmitter(position: SourcePosition(commitMicros: startMicros, lsn: lsn))
         var counts: [(table: TableName, count: Int64)] = []
-        for (index, schema) in schemas.enumerated() {
-            var rows = RowRenderer(columns: schema.columns)
+        for schema in schemas {
             var count: Int64 = 0
             progress.begin("snapshot \(schema.name)", expected: schema.estimatedRows)
-            emitter.beginTable(schema.name)
+            emitter.beginTable(EventTable(prefix: options.prefix, database: connection.database, name: schema.name, columns: schema.columns))
             try connection.copyOut(Self.copyStatement(schema), context: "cannot read table \(schema.name)") { line in
-                let after = try rows.render(copyLine: line)
-                try emitter.row(after, into: &output)
+                try emitter.row(copyLine: line, into: &sink)
                 count += 1
                 progress.row()
+                while sink.isBackedUp { _ = try sink.durable(wait: 0.1) }
             }
             progress.end()
             counts.append((schema.name, count))
-            if index == schemas.count - 1 { try emitter.finish(into: &output) }
         }
-        try output.flush()
+        try emitter.finish(into: &sink)
+        try sink.endTransaction(at: nil)
+        try sink.drain()
         try connection.execute("COMMIT", context: "cannot finish the snapshot transaction")
         return SnapshotSummary(rows: counts)
     }

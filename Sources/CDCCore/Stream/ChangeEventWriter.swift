@@ -1,79 +1,69 @@
-/// Turns decoded pgoutput messages into Debezium change events, rendered into a line buffer
-/// that the streamer hands to the output. Holds no transaction in memory: events are rendered
-/// as their messages arrive.
+/// Turns decoded pgoutput messages into sink calls: rows as borrowed tuples, Debezium's
+/// positions, a key change split into delete + create. Holds no transaction in memory.
 struct ChangeEventWriter {
-    private var renderer: EventRenderer
     private var relations: RelationCache
-    /// Rendered event lines not yet handed to the output.
-    var lines = ByteWriter(capacity: 1 << 18)
     private var transaction: BeginMessage?
     private var lastCommitted: LSN?
-    private var scratch = ByteWriter(capacity: 256)
+    private let prefix: String
+    private let database: String
 
-    init(renderer: EventRenderer, relations: RelationCache) {
-        self.renderer = renderer
+    init(relations: RelationCache, prefix: String, database: String) {
         self.relations = relations
+        self.prefix = prefix
+        self.database = database
     }
 
-    mutating func begin(_ message: BeginMessage) { transaction = message }
+    mutating func begin(_ message: BeginMessage, into sink: inout some ChangeEventSink) throws {
+        transaction = message
+        try sink.beginTransaction(id: Int64(message.xid), finalLSN: message.finalLSN)
+    }
 
-    mutating func commit(_ message: CommitMessage) {
+    mutating func commit(_ message: CommitMessage, into sink: inout some ChangeEventSink) throws {
         transaction = nil
         lastCommitted = message.commitLSN
+        try sink.endTransaction(at: message.endLSN)
     }
 
     mutating func relation(_ message: RelationMessage) throws { try relations.apply(message) }
 
-    mutating func insert(_ message: InsertMessage, at lsn: LSN) throws {
-        var relation = try known(message.relationID)
-        let after = try relation.renderer.render(message.newTuple)
-        renderer.write(op: .create, before: nil, after: after, table: relation.name, position: position(lsn), into: &lines)
-        relations[message.relationID] = relation
+    func insert(_ message: InsertMessage, at lsn: LSN, into sink: inout some ChangeEventSink) throws {
+        try sink.change(.create, table: try known(message.relationID), before: nil, after: .tuple(message.newTuple), position: position(lsn))
     }
 
-    mutating func update(_ message: UpdateMessage, at lsn: LSN) throws {
-        var relation = try known(message.relationID)
-        defer { relations[message.relationID] = relation }
+    func update(_ message: UpdateMessage, at lsn: LSN, into sink: inout some ChangeEventSink) throws {
+        let table = try known(message.relationID)
         guard let old = message.oldTuple?.tuple else {
-            let after = try relation.renderer.render(message.newTuple)
-            renderer.write(op: .update, before: nil, after: after, table: relation.name, position: position(lsn), into: &lines)
+            try sink.change(.update, table: table, before: nil, after: .tuple(message.newTuple), position: position(lsn))
             return
         }
-        scratch.reset()
-        scratch.write(try relation.renderer.render(old))
-        let before = scratch.bytes
-        let after = try relation.renderer.render(message.newTuple)
-        if !relation.keyIndices.isEmpty, !TupleRenderer.sameKey(old, message.newTuple, keys: relation.keyIndices) {
+        if !table.keyIndices.isEmpty, !TupleRenderer.sameKey(old, message.newTuple, keys: table.keyIndices) {
             // A key change is a delete of the old key and a create of the new one, as Debezium emits it.
-            renderer.write(op: .delete, before: before, after: nil, table: relation.name, position: position(lsn), into: &lines)
-            renderer.write(op: .create, before: nil, after: after, table: relation.name, position: position(lsn), into: &lines)
+            try sink.change(.delete, table: table, before: .tuple(old), after: nil, position: position(lsn))
+            try sink.change(.create, table: table, before: nil, after: .tuple(message.newTuple), position: position(lsn))
         } else {
-            renderer.write(op: .update, before: before, after: after, table: relation.name, position: position(lsn), into: &lines)
+            try sink.change(.update, table: table, before: .tuple(old), after: .tuple(message.newTuple), position: position(lsn))
         }
     }
 
-    mutating func delete(_ message: DeleteMessage, at lsn: LSN) throws {
-        var relation = try known(message.relationID)
-        let before = try relation.renderer.render(message.oldTuple.tuple)
-        renderer.write(op: .delete, before: before, after: nil, table: relation.name, position: position(lsn), into: &lines)
-        relations[message.relationID] = relation
+    func delete(_ message: DeleteMessage, at lsn: LSN, into sink: inout some ChangeEventSink) throws {
+        try sink.change(.delete, table: try known(message.relationID), before: .tuple(message.oldTuple.tuple), after: nil, position: position(lsn))
     }
 
-    mutating func truncate(_ message: TruncateMessage, at lsn: LSN) throws {
+    func truncate(_ message: TruncateMessage, at lsn: LSN, into sink: inout some ChangeEventSink) throws {
         for id in message.relationIDs {
-            let relation = try known(id)
-            renderer.write(op: .truncate, before: nil, after: nil, table: relation.name, position: position(lsn), into: &lines)
+            try sink.change(.truncate, table: try known(id), before: nil, after: nil, position: position(lsn))
         }
     }
 
-    mutating func logicalMessage(_ message: LogicalDecodingMessage, at lsn: LSN, serverTime: PostgresTimestamp) {
+    func logicalMessage(_ message: LogicalDecodingMessage, at lsn: LSN, serverTime: PostgresTimestamp, into sink: inout some ChangeEventSink) throws {
         var p = position(lsn)
         if transaction == nil { p.commitMicros = serverTime.unixMicroseconds }
         // Messages belong to no table; Debezium reports empty schema and table names.
-        renderer.writeMessage(prefix: message.prefix, content: message.content, table: TableName(schema: "", table: ""), position: p, into: &lines)
+        let origin = EventTable(prefix: prefix, database: database, name: TableName(schema: "", table: ""), columns: [])
+        try sink.message(prefix: message.prefix, content: message.content, origin: origin, position: p)
     }
 
-    private func known(_ id: UInt32) throws -> StreamRelation {
+    private func known(_ id: UInt32) throws -> EventTable {
         guard let relation = relations[id] else { throw StreamError("change for relation \(id) arrived before its Relation message") }
         return relation
     }

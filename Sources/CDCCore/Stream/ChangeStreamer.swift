@@ -2,7 +2,7 @@ import Glibc
 
 /// `cdcctl stream`: sets up slot and publication, takes the initial snapshot inside the slot's
 /// exported snapshot, then streams pgoutput changes as events, acknowledging a transaction's
-/// end only after the output has taken its events.
+/// end only after the sink reports its events durable.
 public final class ChangeStreamer {
     private let conninfo: String
     private let options: StreamOptions
@@ -15,8 +15,15 @@ public final class ChangeStreamer {
         self.log = log
     }
 
-    /// Runs until `--endpos`, a stop signal, or an error.
+    /// Runs until `--endpos`, a stop signal, or an error, writing NDJSON events to `output`.
     public func run<O: EventOutput>(into output: inout O) throws {
+        var sink = NDJSONSink(output: output)
+        defer { output = sink.output }
+        try run(into: &sink)
+    }
+
+    /// Runs until `--endpos`, a stop signal, or an error, handing events to `sink`.
+    public func run(into sink: inout some ChangeEventSink) throws {
         let catalog = try PGConnection(conninfo: conninfo)
         let setup = ReplicationSetup(catalog: catalog, options: options)
         try setup.checkWalLevel()
@@ -47,18 +54,18 @@ public final class ChangeStreamer {
                 let tables = options.tables.isEmpty ? try setup.publishedTables() : options.tables
                 var reader = SnapshotReader(connection: catalog, options: SnapshotOptions(
                     tables: tables, prefix: options.prefix, exportedSnapshot: created.value(0, 2), lsn: start))
-                _ = try reader.run(into: &output)
+                _ = try reader.run(into: &sink)
             }
         }
         if mode != .initialOnly {
-            try streamWithRetries(replication: &replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start, into: &output)
+            try streamWithRetries(replication: &replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start, into: &sink)
         }
         if options.dropSlotOnExit { dropSlot(replication) }
     }
 
     /// Streams from the slot; when a connection drops, reconnects with backoff and resumes from
     /// the last acknowledged position (the slot never moved past it), until stopped.
-    private func streamWithRetries<O: EventOutput>(replication: inout PGConnection, catalog: PGConnection, protocolVersion: Int, start: LSN, into output: inout O) throws {
+    private func streamWithRetries(replication: inout PGConnection, catalog: PGConnection, protocolVersion: Int, start: LSN, into sink: inout some ChangeEventSink) throws {
         var acknowledged = start
         var catalog: PGConnection? = catalog
         var current: PGConnection? = replication
@@ -74,7 +81,7 @@ public final class ChangeStreamer {
                     (proto_version '\(protocolVersion)', publication_names '\(TableName.quote(options.publication).replacingAll("'", with: "''"))', messages 'true')
                     """, context: "cannot start replication from slot \(options.slot)")
                 backoff = 0.5
-                try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, into: &output)
+                try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, into: &sink)
                 return
             } catch {
                 // Only a lost connection is worth retrying; anything else is for the user to fix.
@@ -95,12 +102,12 @@ public final class ChangeStreamer {
         }
     }
 
-    private func stream<O: EventOutput>(replication: PGConnection, catalog: PGConnection, protocolVersion: Int, acknowledged: inout LSN, into output: inout O) throws {
+    private func stream(replication: PGConnection, catalog: PGConnection, protocolVersion: Int, acknowledged: inout LSN, into sink: inout some ChangeEventSink) throws {
         var machine = ReplicationStateMachine(start: acknowledged, endpos: options.endpos, statusInterval: options.statusInterval,
                                               heartbeatInterval: options.heartbeatInterval, now: Clock.monotonicSeconds())
         var decoder = PgOutputDecoder(protocolVersion: protocolVersion)
-        var events = ChangeEventWriter(renderer: EventRenderer(prefix: options.prefix, database: catalog.database),
-                                       relations: RelationCache(catalog: catalog))
+        var events = ChangeEventWriter(relations: RelationCache(catalog: catalog, prefix: options.prefix),
+                                       prefix: options.prefix, database: catalog.database)
         var stopping = false
 
         func perform(_ actions: [ReplicationStateMachine.Action]) throws {
@@ -117,17 +124,33 @@ public final class ChangeStreamer {
             }
         }
 
+        /// Moves the acknowledged position to what the sink reports durable.
+        func acknowledgeDurable(wait: Double = 0) throws {
+            if let lsn = try sink.durable(wait: wait) {
+                try perform(machine.durable(through: lsn, now: Clock.monotonicSeconds()))
+                acknowledged = machine.acknowledged
+            }
+        }
+
         while !stopping {
             if StopSignal.isRaised && !machine.stopRequested { try perform(machine.requestStop(now: Clock.monotonicSeconds())) }
             if stopping { break }
+            // Back-pressure: while the sink cannot take more (a broker outage), read nothing,
+            // but keep reporting to the server so it does not time the connection out.
+            while sink.isBackedUp && !StopSignal.isRaised {
+                try acknowledgeDurable(wait: 0.2)
+                try perform(machine.tick(now: Clock.monotonicSeconds()))
+            }
             switch try replication.readCopyData(timeout: 0.5) {
             case .timeout:
+                try acknowledgeDurable()
                 try perform(machine.tick(now: Clock.monotonicSeconds()))
             case .end:
                 stopping = true
             case .data(let bytes):
                 switch try ReplicationMessage.decode(bytes) {
                 case .primaryKeepalive(let keepalive):
+                    try acknowledgeDurable()
                     try perform(machine.keepalive(walEnd: keepalive.walEnd, replyRequested: keepalive.replyRequested, now: Clock.monotonicSeconds()))
                     acknowledged = machine.acknowledged
                 case .xLogData(let data):
@@ -135,43 +158,35 @@ public final class ChangeStreamer {
                     switch message {
                     case .begin(let begin):
                         if machine.begin(finalLSN: begin.finalLSN) == .stopBefore { stopping = true; break }
-                        events.begin(begin)
+                        try events.begin(begin, into: &sink)
                     case .commit(let commit):
-                        events.commit(commit)
-                        try output.write(lines: events.lines)
-                        events.lines.reset()
-                        try output.flush()
-                        try perform(machine.delivered(transactionEnd: commit.endLSN, now: Clock.monotonicSeconds()))
-                        acknowledged = machine.acknowledged
+                        try events.commit(commit, into: &sink)
+                        try acknowledgeDurable()
+                        try perform(machine.handedOver(transactionEnd: commit.endLSN, now: Clock.monotonicSeconds()))
                     case .relation(let relation): try events.relation(relation)
-                    case .insert(let insert): try events.insert(insert, at: data.walStart)
-                    case .update(let update): try events.update(update, at: data.walStart)
-                    case .delete(let delete): try events.delete(delete, at: data.walStart)
-                    case .truncate(let truncate): try events.truncate(truncate, at: data.walStart)
+                    case .insert(let insert): try events.insert(insert, at: data.walStart, into: &sink)
+                    case .update(let update): try events.update(update, at: data.walStart, into: &sink)
+                    case .delete(let delete): try events.delete(delete, at: data.walStart, into: &sink)
+                    case .truncate(let truncate): try events.truncate(truncate, at: data.walStart, into: &sink)
                     case .logicalMessage(let logical):
                         if !logical.isTransactional && machine.beginMessage(at: data.walStart) == .stopBefore { stopping = true; break }
-                        events.logicalMessage(logical, at: data.walStart, serverTime: data.serverTime)
+                        try events.logicalMessage(logical, at: data.walStart, serverTime: data.serverTime, into: &sink)
                         if !logical.isTransactional {
-                            try output.write(lines: events.lines)
-                            events.lines.reset()
-                            try output.flush()
+                            try sink.endTransaction(at: data.walStart)
                             try perform(machine.delivered(messageAt: data.walStart, now: Clock.monotonicSeconds()))
-                            acknowledged = machine.acknowledged
+                            try acknowledgeDurable()
                         }
                     case .origin, .type:
                         break
                     default:
                         throw StreamError("unexpected pgoutput message '\(Character(Unicode.Scalar(message.id.rawValue)))': cdcctl does not request streaming or two-phase decoding")
                     }
-                    // Large transactions leave in chunks, so memory does not grow with them.
-                    if events.lines.count >= 1 << 18 {
-                        try output.write(lines: events.lines)
-                        events.lines.reset()
-                    }
                 }
             }
         }
         // Final report: exactly what was delivered, then leave CopyBoth cleanly.
+        try sink.drain()
+        try acknowledgeDurable()
         try? perform([.sendStatus(flush: machine.acknowledged, replyRequested: false)])
         replication.endCopyBoth()
         log("stopped at \(machine.acknowledged)")

@@ -1,22 +1,16 @@
-/// What the stream knows of each published table, from pgoutput's Relation messages (the
-/// tuple layout) plus the catalog (column types beyond the built-ins, primary key).
-struct StreamRelation {
-    let name: TableName
-    let columns: [Column]
-    /// Indices of the primary-key columns (falling back to the replica identity key).
-    let keyIndices: [Int]
-    var renderer: TupleRenderer
-}
-
-/// Relation ID → `StreamRelation`; a new Relation message (after ALTER TABLE) replaces the entry,
-/// so the next event already uses the new shape.
+/// Relation ID → the table as events describe it, from pgoutput's Relation messages (the tuple
+/// layout) plus the catalog (column types beyond the built-ins, primary key — falling back to
+/// the replica identity key). A new Relation message (after ALTER TABLE) replaces the entry, so
+/// the next event already uses the new shape.
 struct RelationCache {
-    private var relations: [UInt32: StreamRelation] = [:]
+    private var relations: [UInt32: EventTable] = [:]
     private let types: TypeResolver
     private let catalog: PGConnection
+    private let prefix: String
 
-    init(catalog: PGConnection) {
+    init(catalog: PGConnection, prefix: String) {
         self.catalog = catalog
+        self.prefix = prefix
         types = TypeResolver(connection: catalog)
     }
 
@@ -32,15 +26,10 @@ struct RelationCache {
             let position = primaryKey.firstIndex(of: column.name).map { $0 + 1 } ?? (identityIsKey ? index + 1 : nil)
             columns.append(Column(name: column.name, type: type, typeName: "", nullable: true, primaryKeyPosition: position))
         }
-        let keys = columns.indices.filter { columns[$0].primaryKeyPosition != nil }
-            .sorted { columns[$0].primaryKeyPosition! < columns[$1].primaryKeyPosition! }
-        relations[message.relationID] = StreamRelation(name: name, columns: columns, keyIndices: keys, renderer: TupleRenderer(columns: columns))
+        relations[message.relationID] = EventTable(prefix: prefix, database: catalog.database, name: name, columns: columns)
     }
 
-    subscript(id: UInt32) -> StreamRelation? {
-        get { relations[id] }
-        set { relations[id] = newValue }
-    }
+    subscript(id: UInt32) -> EventTable? { relations[id] }
 
     private func primaryKeyColumns(_ name: TableName) throws -> [String] {
         let result = try catalog.query("""

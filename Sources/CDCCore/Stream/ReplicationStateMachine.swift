@@ -1,8 +1,10 @@
 /// The acknowledgement rules of the replication loop, with no socket: events in, actions out.
 ///
 /// The flush LSN reported to the server only moves to the end of a transaction the sink has
-/// durably taken, or, while no transaction is open, to a keepalive's WAL end (everything
-/// before it has been received and delivered). `--endpos` stops the stream before the first
+/// durably taken, or, while no transaction is open and nothing handed to the sink awaits
+/// delivery, to a keepalive's WAL end (everything before it has been received and delivered).
+/// A sink that delivers later (Kafka) hands a transaction over first and reports it durable
+/// when the broker has acknowledged every message of it. `--endpos` stops the stream before the first
 /// transaction that commits after it.
 public struct ReplicationStateMachine: Sendable {
     /// What the loop should do next.
@@ -22,6 +24,8 @@ public struct ReplicationStateMachine: Sendable {
     public private(set) var inTransaction = false
     /// Whether a stop was requested (signal) and will happen at the next transaction boundary.
     public private(set) var stopRequested = false
+    /// The end of the last transaction (or message) handed to the sink, durable or not.
+    public private(set) var handedOver: LSN
 
     private let endpos: LSN?
     private let statusInterval: Double
@@ -33,6 +37,7 @@ public struct ReplicationStateMachine: Sendable {
     /// Creates the machine at the slot's confirmed position.
     public init(start: LSN, endpos: LSN?, statusInterval: Double, heartbeatInterval: Double?, now: Double) {
         acknowledged = start
+        handedOver = start
         lastReported = start
         self.endpos = endpos
         self.statusInterval = statusInterval
@@ -48,11 +53,26 @@ public struct ReplicationStateMachine: Sendable {
         return .emit
     }
 
-    /// The sink durably took every event of the transaction ending at `endLSN`.
+    /// The sink durably took every event of the transaction ending at `endLSN` (handed over
+    /// and durable at once, as stdout is).
     public mutating func delivered(transactionEnd endLSN: LSN, now: Double) -> [Action] {
-        inTransaction = false
         if endLSN > acknowledged { acknowledged = endLSN }
+        return handedOver(transactionEnd: endLSN, now: now)
+    }
+
+    /// Every event of the transaction ending at `endLSN` was handed to the sink, which may not
+    /// have delivered them yet.
+    public mutating func handedOver(transactionEnd endLSN: LSN, now: Double) -> [Action] {
+        inTransaction = false
+        if endLSN > handedOver { handedOver = endLSN }
         if stopRequested || reachedEnd(endLSN) { return [.sendStatus(flush: acknowledged, replyRequested: false), .stop] }
+        return periodic(now: now)
+    }
+
+    /// The sink reports everything up to `lsn` durable (a position it was handed, possibly just
+    /// before `handedOver` is told of it).
+    public mutating func durable(through lsn: LSN, now: Double) -> [Action] {
+        if lsn > acknowledged { acknowledged = lsn }
         return periodic(now: now)
     }
 
@@ -62,15 +82,16 @@ public struct ReplicationStateMachine: Sendable {
         return .emit
     }
 
-    /// A non-transactional logical message at `lsn` was delivered.
+    /// A non-transactional logical message at `lsn` was handed to the sink.
     public mutating func delivered(messageAt lsn: LSN, now: Double) -> [Action] {
+        if lsn > handedOver { handedOver = lsn }
         if reachedEnd(lsn) { return [.sendStatus(flush: acknowledged, replyRequested: false), .stop] }
         return periodic(now: now)
     }
 
     /// A keepalive from the server.
     public mutating func keepalive(walEnd: LSN, replyRequested: Bool, now: Double) -> [Action] {
-        if !inTransaction {
+        if !inTransaction && handedOver <= acknowledged {
             let reachable = endpos.map { min($0, walEnd) } ?? walEnd
             if reachable > acknowledged { acknowledged = reachable }
             if reachedEnd(walEnd) { return [.sendStatus(flush: acknowledged, replyRequested: false), .stop] }

@@ -9,7 +9,7 @@ public enum StopSignal {
     public static func install() {
         for signal in [SIGINT, SIGTERM] {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { _ in StopSignal.raised = 1 }
+            action.__sigaction_handler.sa_handler = { _ in StopSignal.raised += 1 }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0 // no SA_RESTART: a blocking poll returns EINTR at once
             sigaction(signal, &action, nil)
@@ -18,4 +18,7 @@ public enum StopSignal {
 
     /// Whether a stop was requested.
     public static var isRaised: Bool { raised != 0 }
+
+    /// How many stop signals arrived: a second one gives up waiting for a slow sink.
+    public static var count: Int { Int(raised) }
 }

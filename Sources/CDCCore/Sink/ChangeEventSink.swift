@@ -1,0 +1,29 @@
+/// Where change events go: stdout as NDJSON, or Kafka topics. The snapshot reader and the
+/// replication loop hand over rows and transaction boundaries; the sink renders and delivers,
+/// and reports how far delivery is durable, which is the only position ever acknowledged to
+/// the server.
+public protocol ChangeEventSink {
+    /// A transaction starts; its events follow, then `endTransaction`.
+    mutating func beginTransaction(id: Int64?, finalLSN: LSN) throws
+
+    /// One change of a row. `before`/`after` are borrowed for the duration of the call.
+    mutating func change(_ op: Operation, table: EventTable, before: RowSource?, after: RowSource?, position: SourcePosition) throws
+
+    /// A logical decoding message (`pg_logical_emit_message`); `origin` names no table.
+    mutating func message(prefix: String, content: [UInt8], origin: EventTable, position: SourcePosition) throws
+
+    /// Everything up to `lsn` (a transaction's end, a non-transactional message, a snapshot's
+    /// position) has been handed over. It becomes acknowledgeable once `durable` reports it.
+    mutating func endTransaction(at lsn: LSN?) throws
+
+    /// Serves deliveries for up to `wait` seconds when some are outstanding, and returns the
+    /// highest position whose events (and all before it) are durable. Throws when a delivery
+    /// failed for good.
+    mutating func durable(wait: Double) throws -> LSN?
+
+    /// Whether the reader should stop handing over events until `durable` has made room.
+    var isBackedUp: Bool { get }
+
+    /// Waits until everything handed over is durable (end of a snapshot, a clean stop).
+    mutating func drain() throws
+}

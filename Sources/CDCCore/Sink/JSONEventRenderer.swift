@@ -1,0 +1,84 @@
+/// Renders sink calls as Debezium JSON (JsonConverter, `schemas.enable=false`): the envelope
+/// of an event and its key, for NDJSON lines and for JSON Kafka records alike.
+///
+/// Keeps one pair of row renderers per table, mutated in place; a table whose `EventTable`
+/// instance changes with the same shape keeps them.
+struct JSONEventRenderer {
+    private struct TableState {
+        var table: EventTable
+        var copyRows: RowRenderer
+        var tuples: TupleRenderer
+    }
+
+    private var renderer: EventRenderer?
+    private var states: [TableState] = []
+    private var indexByName: [TableName: Int] = [:]
+    private var lastIndex = -1
+    private let clock: () -> Int64
+    private var before = ByteWriter(capacity: 256)
+
+    /// `clock` returns nanoseconds since the epoch (tests pin it).
+    init(clock: @escaping () -> Int64 = Clock.realtimeNanos) { self.clock = clock }
+
+    /// Appends the envelope of one event and a newline to `out`.
+    mutating func writeEvent(_ op: Operation, table: EventTable, before beforeRow: RowSource?, after afterRow: RowSource?,
+                             position: SourcePosition, into out: inout ByteWriter) throws {
+        useRenderer(for: table)
+        let i = stateIndex(table)
+        var beforeBytes: [UInt8]? = nil
+        if let beforeRow {
+            before.reset()
+            before.write(try render(beforeRow, at: i, only: nil))
+            beforeBytes = before.bytes
+        }
+        let afterBytes = try afterRow.map { try render($0, at: i, only: nil) }
+        renderer!.write(op: op, before: beforeBytes, after: afterBytes, table: table.name, position: position, into: &out)
+    }
+
+    /// Appends a logical decoding message event and a newline to `out`.
+    mutating func writeMessage(prefix: String, content: [UInt8], origin: EventTable, position: SourcePosition, into out: inout ByteWriter) {
+        useRenderer(for: origin)
+        renderer!.writeMessage(prefix: prefix, content: content, table: origin.name, position: position, into: &out)
+    }
+
+    /// The key object (`{"id":1}`) of `row`, or nil when the table has no key. Valid until the
+    /// next call.
+    mutating func key(table: EventTable, row: RowSource) throws -> [UInt8]? {
+        guard !table.keyIndices.isEmpty else { return nil }
+        return try render(row, at: stateIndex(table), only: table.keyIndices)
+    }
+
+    private mutating func useRenderer(for table: EventTable) {
+        if let renderer, renderer.prefix == table.prefix, renderer.database == table.database { return }
+        renderer = EventRenderer(prefix: table.prefix, database: table.database, clock: clock)
+    }
+
+    private mutating func stateIndex(_ table: EventTable) -> Int {
+        if lastIndex >= 0, states[lastIndex].table === table { return lastIndex }
+        if let i = indexByName[table.name] {
+            if states[i].table !== table {
+                if states[i].table.hasSameShape(as: table) {
+                    states[i].table = table
+                } else {
+                    states[i] = TableState(table: table, copyRows: RowRenderer(columns: table.columns), tuples: TupleRenderer(columns: table.columns))
+                }
+            }
+            lastIndex = i
+            return i
+        }
+        states.append(TableState(table: table, copyRows: RowRenderer(columns: table.columns), tuples: TupleRenderer(columns: table.columns)))
+        lastIndex = states.count - 1
+        indexByName[table.name] = lastIndex
+        return lastIndex
+    }
+
+    private mutating func render(_ row: RowSource, at i: Int, only indices: [Int]?) throws -> [UInt8] {
+        switch row.storage {
+        case .copyLine(let line):
+            if let indices { return try states[i].copyRows.render(copyLine: line, only: indices) }
+            return try states[i].copyRows.render(copyLine: line)
+        case .tuple(let tuple):
+            return try states[i].tuples.render(tuple, only: indices)
+        }
+    }
+}

@@ -1,0 +1,260 @@
+/// The sink for Kafka: one topic per table, key = primary key, value = the envelope (Avro in
+/// Confluent's wire format, or Debezium JSON), a tombstone after each delete, the LSN and
+/// transaction id as headers.
+///
+/// Delivery is asynchronous: each transaction handed over gets its own delivery tracker, and
+/// `durable` reports the end of the longest run of transactions, in commit order, whose every
+/// message the broker acknowledged — the only position the stream acknowledges. A message that
+/// fails for good stops the sink with an error naming its topic; nothing after the last fully
+/// delivered transaction is ever reported durable.
+public final class KafkaEventSink: ChangeEventSink {
+    private struct TopicState {
+        var table: EventTable
+        let topic: String
+        var avro: AvroTableEncoder?
+    }
+
+    private struct PendingTransaction {
+        let end: LSN?
+        let tracker: KafkaDeliveryTracker
+    }
+
+    private let producer: RDKafkaProducer
+    private let registry: SchemaRegistryClient?
+    private let options: KafkaSinkOptions
+    private let log: (String) -> Void
+    private let clock: () -> Int64
+
+    private var states: [TopicState] = []
+    private var indexByName: [TableName: Int] = [:]
+    private var lastIndex = -1
+    private var json = JSONEventRenderer()
+    private var value = ByteWriter(capacity: 1024)
+    private var keyCopy = ByteWriter(capacity: 256)
+    private var existingTopics = Set<String>()
+    private var messageSchemaIDs: (key: Int32, value: Int32)?
+
+    private var current = KafkaDeliveryTracker()
+    private var pending: [PendingTransaction] = []
+    private var pendingHead = 0
+    private var lastDurable: LSN?
+    private var headers: [KafkaHeader] = []
+    private var transactionID: Int64?
+    private var waitingSince: Double?
+    private var lastWaitNotice = 0.0
+
+    /// Creates a sink producing with `producer`; `registry` is required for the Avro format.
+    /// `log` receives one-line notices (topics created, waiting for the broker).
+    public init(producer: RDKafkaProducer, registry: SchemaRegistryClient?, options: KafkaSinkOptions,
+                clock: @escaping () -> Int64 = Clock.realtimeNanos, log: @escaping (String) -> Void = { _ in }) throws {
+        if options.format == .avro && registry == nil {
+            throw KafkaError("--format avro needs a schema registry: pass --registry URL or set CDCCTL_REGISTRY_URL")
+        }
+        self.producer = producer
+        self.registry = registry
+        self.options = options
+        self.clock = clock
+        self.log = log
+        json = JSONEventRenderer(clock: clock)
+    }
+
+    /// The producer settings the sink relies on (`-X` may still override them): idempotence, so
+    /// retries neither duplicate nor reorder; no delivery deadline, so a broker outage pauses the
+    /// stream instead of failing it.
+    public static let producerDefaults: [(String, String)] = [
+        ("enable.idempotence", "true"),
+        ("message.timeout.ms", "0"),
+    ]
+
+    /// Messages handed to the producer so far.
+    public private(set) var produced = 0
+
+    // MARK: ChangeEventSink
+
+    public func beginTransaction(id: Int64?, finalLSN: LSN) throws {
+        transactionID = id
+    }
+
+    public func change(_ op: Operation, table: EventTable, before: RowSource?, after: RowSource?, position: SourcePosition) throws {
+        let i = try stateIndex(table)
+        let topic = states[i].topic
+        let keyRow = op == .delete ? before : after
+        setHeaders(position)
+        let now = clock()
+        if states[i].avro != nil {
+            let record = try states[i].avro!.record(op: op, key: op == .truncate ? nil : keyRow, before: before, after: after, position: position, nowNanos: now)
+            try produce(topic: topic, key: record.key, value: record.value)
+            if op == .delete && options.tombstones, let key = record.key { try produce(topic: topic, key: key, value: nil) }
+        } else {
+            value.reset()
+            try json.writeEvent(op, table: table, before: before, after: after, position: position, into: &value)
+            let hasKey = op != .truncate && keyRow != nil && !table.keyIndices.isEmpty
+            keyCopy.reset()
+            if hasKey, let keyRow, let key = try json.key(table: table, row: keyRow) { keyCopy.write(key) }
+            try keyCopy.bytes.withUnsafeBytes { key in
+                try value.bytes.withUnsafeBytes { event in
+                    // The line's newline is NDJSON framing, not part of the record.
+                    let body = UnsafeRawBufferPointer(rebasing: event.dropLast())
+                    try produce(topic: topic, key: hasKey ? key : nil, value: body)
+                    if op == .delete && options.tombstones && hasKey { try produce(topic: topic, key: key, value: nil) }
+                }
+            }
+        }
+    }
+
+    public func message(prefix: String, content: [UInt8], origin: EventTable, position: SourcePosition) throws {
+        let topic = options.messageTopic(prefix: origin.prefix)
+        try ensureTopic(topic)
+        setHeaders(position)
+        switch options.format {
+        case .avro:
+            let ids = try messageSchemas(topic: topic)
+            let encoder = AvroEventEncoder(prefix: origin.prefix, database: origin.database, table: origin.name, columns: [])
+            var key = ByteWriter(capacity: 64)
+            ConfluentWireFormat.writeHeader(schemaID: ids.key, into: &key)
+            key.write(encoder.encodeMessageKey(prefix: prefix))
+            var record = ByteWriter(capacity: 256 + content.count)
+            ConfluentWireFormat.writeHeader(schemaID: ids.value, into: &record)
+            record.write(encoder.encodeMessageValue(prefix: prefix, content: content, position: position, nowNanos: clock()))
+            try produce(topic: topic, key: key.bytes, value: record.bytes)
+        case .json:
+            value.reset()
+            json.writeMessage(prefix: prefix, content: content, origin: origin, position: position, into: &value)
+            var key = ByteWriter(capacity: 64)
+            key.write(#"{"prefix":"#)
+            JSONText.writeString(prefix, into: &key)
+            key.write(UInt8(ascii: "}"))
+            try key.bytes.withUnsafeBytes { k in
+                try value.bytes.withUnsafeBytes { v in try produce(topic: topic, key: k, value: UnsafeRawBufferPointer(rebasing: v.dropLast())) }
+            }
+        }
+    }
+
+    public func endTransaction(at lsn: LSN?) throws {
+        transactionID = nil
+        pending.append(PendingTransaction(end: lsn, tracker: current))
+        current = KafkaDeliveryTracker()
+    }
+
+    public func durable(wait: Double) throws -> LSN? {
+        let outstanding = pendingHead < pending.count
+        producer.poll(timeout: outstanding && wait > 0 ? Int32(wait * 1000) : 0)
+        while pendingHead < pending.count {
+            let head = pending[pendingHead]
+            if head.tracker.failed > 0 { throw deliveryFailure(head.tracker) }
+            guard head.tracker.pending == 0 else { break }
+            if let end = head.end, end > lastDurable ?? .zero { lastDurable = end }
+            pendingHead += 1
+        }
+        if pendingHead == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingHead = 0
+            waitingSince = nil
+        } else {
+            noteWaiting()
+        }
+        if let fatal = producer.fatalError { throw fatal }
+        return lastDurable
+    }
+
+    public var isBackedUp: Bool { producer.queueLength >= options.maxQueuedMessages }
+
+    public func drain() throws {
+        if current.produced > 0 { try endTransaction(at: nil) }
+        while true {
+            _ = try durable(wait: 0.2)
+            if pendingHead >= pending.count { return }
+            if StopSignal.count >= 2 {
+                let waiting = pending[pendingHead...].reduce(0) { $0 + $1.tracker.pending }
+                throw KafkaError("stopped with \(waiting) messages not yet acknowledged by \(producer.brokers); the slot stays at \(lastDurable.map { "\($0)" } ?? "its last position")")
+            }
+        }
+    }
+
+    // MARK: producing
+
+    private func produce(topic: String, key: [UInt8]?, value: [UInt8]?) throws {
+        try withOptionalBytes(key) { k in try withOptionalBytes(value) { v in try produce(topic: topic, key: k, value: v) } }
+    }
+
+    private func produce(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) throws {
+        do {
+            try producer.produce(topic: topic, keyBuffer: key, valueBuffer: value, headers: headers, tracker: current)
+        } catch let error as KafkaError {
+            throw KafkaError("\(error.message); the slot stays at \(lastDurable.map { "\($0)" } ?? "its last acknowledged position")", code: error.code)
+        }
+        produced += 1
+    }
+
+    private func setHeaders(_ position: SourcePosition) {
+        headers.removeAll(keepingCapacity: true)
+        if let lsn = position.lsn { headers.append(KafkaHeader(name: "cdcctl.lsn", value: Array("\(lsn)".utf8))) }
+        if let txId = position.txId { headers.append(KafkaHeader(name: "cdcctl.txId", value: Array(String(txId).utf8))) }
+    }
+
+    private func deliveryFailure(_ tracker: KafkaDeliveryTracker) -> KafkaError {
+        let topic = tracker.firstFailedTopic ?? "?"
+        let reason = tracker.firstError?.message ?? "no reason given"
+        return KafkaError("a message to topic \(topic) was not delivered: \(reason); the stream stops with the slot at \(lastDurable.map { "\($0)" } ?? "its last acknowledged position")",
+                          code: tracker.firstError?.code)
+    }
+
+    private func noteWaiting() {
+        let now = Clock.monotonicSeconds()
+        guard let since = waitingSince else { waitingSince = now; return }
+        if now - since >= 10 && now - lastWaitNotice >= 10 {
+            lastWaitNotice = now
+            let waiting = pending[pendingHead...].reduce(0) { $0 + $1.tracker.pending }
+            log("waiting for \(producer.brokers): \(waiting) messages not yet acknowledged for \(Int(now - since)) s")
+        }
+    }
+
+    // MARK: topics and schemas
+
+    private func stateIndex(_ table: EventTable) throws -> Int {
+        if lastIndex >= 0, states[lastIndex].table === table { return lastIndex }
+        if let i = indexByName[table.name] {
+            if states[i].table !== table {
+                if states[i].table.hasSameShape(as: table) {
+                    states[i].table = table
+                } else {
+                    // A new shape (ALTER TABLE): its schemas are registered before its first event.
+                    states[i] = try makeState(table)
+                }
+            }
+            lastIndex = i
+            return i
+        }
+        states.append(try makeState(table))
+        lastIndex = states.count - 1
+        indexByName[table.name] = lastIndex
+        return lastIndex
+    }
+
+    private func makeState(_ table: EventTable) throws -> TopicState {
+        let topic = options.topic(prefix: table.prefix, table: table.name)
+        try ensureTopic(topic)
+        var avro: AvroTableEncoder?
+        if options.format == .avro, let registry {
+            avro = try AvroTableEncoder(prefix: table.prefix, database: table.database, table: table.name, columns: table.columns,
+                                        registry: registry, topic: topic)
+        }
+        return TopicState(table: table, topic: topic, avro: avro)
+    }
+
+    private func ensureTopic(_ topic: String) throws {
+        guard options.createTopics, !existingTopics.contains(topic) else { return }
+        if try producer.createTopic(topic, partitions: options.partitions, replicationFactor: options.replicationFactor) {
+            log("created topic \(topic)")
+        }
+        existingTopics.insert(topic)
+    }
+
+    private func messageSchemas(topic: String) throws -> (key: Int32, value: Int32) {
+        if let ids = messageSchemaIDs { return ids }
+        let ids = (try registry!.register(subject: topic + "-key", schema: DebeziumAvroSchema.messageKey.text),
+                   try registry!.register(subject: topic + "-value", schema: DebeziumAvroSchema.messageValue.text))
+        messageSchemaIDs = ids
+        return ids
+    }
+}

@@ -1,0 +1,55 @@
+/// How change events become Kafka records.
+public struct KafkaSinkOptions: Sendable {
+    /// The record encoding.
+    public enum Format: String, CaseIterable, Sendable {
+        /// Confluent wire format, schemas registered in a schema registry.
+        case avro
+        /// Debezium JSON (JsonConverter, `schemas.enable=false`), as on stdout.
+        case json
+    }
+
+    /// The record encoding.
+    public var format: Format
+    /// The topic of a table's events: `{prefix}`, `{schema}` and `{table}` are replaced.
+    public var topicTemplate: String
+    /// Send a tombstone (same key, null value) after each delete of a table with a key.
+    public var tombstones = true
+    /// Create missing topics with this many partitions.
+    public var partitions: Int32 = 1
+    /// … and this replication factor (-1: the broker's default).
+    public var replicationFactor: Int32 = 1
+    /// Whether to create topics at all (a cluster may forbid or pre-create them).
+    public var createTopics = true
+    /// The reader pauses while this many messages wait for the broker.
+    public var maxQueuedMessages = 50_000
+
+    /// Debezium's topic naming.
+    public static let defaultTopicTemplate = "{prefix}.{schema}.{table}"
+
+    /// Options for `format` with Debezium's topic names.
+    public init(format: Format, topicTemplate: String = KafkaSinkOptions.defaultTopicTemplate) {
+        self.format = format
+        self.topicTemplate = topicTemplate
+    }
+
+    /// The topic of `table`'s events.
+    public func topic(prefix: String, table: TableName) -> String {
+        topicTemplate.replacing("{prefix}", with: prefix)
+            .replacing("{schema}", with: table.schema)
+            .replacing("{table}", with: table.table)
+    }
+
+    /// The topic of logical decoding messages, as Debezium names it.
+    public func messageTopic(prefix: String) -> String { "\(prefix).message" }
+
+    /// What is wrong with a topic template, or nil. Without `{table}` every table shares one
+    /// topic, which is allowed (a routing choice).
+    public static func problem(topicTemplate: String) -> String? {
+        if topicTemplate.isEmpty { return "--topic-template is empty" }
+        let rest = topicTemplate.replacing("{prefix}", with: "").replacing("{schema}", with: "").replacing("{table}", with: "")
+        if rest.contains("{") || rest.contains("}") {
+            return "--topic-template '\(topicTemplate)' has a placeholder other than {prefix}, {schema}, {table}"
+        }
+        return nil
+    }
+}

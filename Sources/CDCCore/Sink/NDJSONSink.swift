@@ -1,0 +1,48 @@
+/// The sink for stdout (or any `EventOutput`): one Debezium JSON event per line. A transaction's
+/// events are durable once written to the output, so `endTransaction` is also its acknowledgement.
+public struct NDJSONSink<Output: EventOutput>: ChangeEventSink {
+    /// Where the lines go.
+    public private(set) var output: Output
+    private var events: JSONEventRenderer
+    private var lines = ByteWriter(capacity: 1 << 18)
+    private var written: LSN?
+    /// Large transactions leave in chunks of this size, so memory does not grow with them.
+    private let chunk = 1 << 18
+
+    /// Creates a sink writing to `output`; `clock` (nanoseconds since the epoch) sets `ts_ms`.
+    public init(output: Output, clock: @escaping () -> Int64 = Clock.realtimeNanos) {
+        self.output = output
+        events = JSONEventRenderer(clock: clock)
+    }
+
+    public mutating func beginTransaction(id: Int64?, finalLSN: LSN) throws {}
+
+    public mutating func change(_ op: Operation, table: EventTable, before: RowSource?, after: RowSource?, position: SourcePosition) throws {
+        try events.writeEvent(op, table: table, before: before, after: after, position: position, into: &lines)
+        if lines.count >= chunk { try handOver() }
+    }
+
+    public mutating func message(prefix: String, content: [UInt8], origin: EventTable, position: SourcePosition) throws {
+        events.writeMessage(prefix: prefix, content: content, origin: origin, position: position, into: &lines)
+    }
+
+    public mutating func endTransaction(at lsn: LSN?) throws {
+        try drain()
+        if let lsn { written = lsn }
+    }
+
+    public mutating func durable(wait: Double) throws -> LSN? { written }
+
+    public var isBackedUp: Bool { false }
+
+    public mutating func drain() throws {
+        try handOver()
+        try output.flush()
+    }
+
+    private mutating func handOver() throws {
+        guard lines.count > 0 else { return }
+        try output.write(lines: lines)
+        lines.reset()
+    }
+}
