@@ -172,7 +172,11 @@ struct AvroEventEncoder {
         }
         switch field {
         case .null, .unavailable:
-            guard column.nullable else { throw ColumnConversionError(column: column.name, typeName: column.typeName, underlying: ConversionError("a value (column is NOT NULL)", UnsafeRawBufferPointer(start: nil, count: 0))) }
+            guard column.nullable else {
+                var fallback = column.type.fallbackText
+                try fallback.withUTF8 { try writeValue(column, UnsafeRawBufferPointer($0)) }
+                return
+            }
             sink.writer.writeUnionBranch(0)
         case .text(let raw):
             try writeValue(column, raw)
