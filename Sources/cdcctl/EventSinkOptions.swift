@@ -39,16 +39,25 @@ struct EventSinkOptions: ParsableArguments {
         if replicationFactor < 1 && replicationFactor != -1 { throw ValidationError("--replication-factor must be positive (or -1 for the broker's default)") }
     }
 
-    /// The Kafka sink, or nil for stdout.
-    func makeKafkaSink(log: @escaping (String) -> Void) throws -> KafkaEventSink? {
-        guard toKafka else { return nil }
+    /// The Kafka sink, or nil for stdout. `exactlyOnce` makes the producer transactional with
+    /// `transactionalID` (unless -X sets one).
+    func makeKafkaSink(exactlyOnce: KafkaSinkOptions.ExactlyOnce? = nil, transactionalID: String? = nil,
+                       log: @escaping (String) -> Void) throws -> KafkaEventSink? {
+        guard toKafka else {
+            if exactlyOnce != nil { throw ValidationError("--exactly-once needs Kafka: pass -b host:port or --kafka") }
+            return nil
+        }
         let registryURL = registry ?? Environment.registryURL
         var options = KafkaSinkOptions(format: format ?? (registryURL != nil ? .avro : .json), topicTemplate: topicTemplate)
         options.tombstones = !noTombstones
         options.partitions = partitions
         options.replicationFactor = replicationFactor
-        let config = try connection.makeConfig(defaults: KafkaEventSink.producerDefaults)
+        options.exactlyOnce = exactlyOnce
+        var defaults = KafkaEventSink.producerDefaults
+        if exactlyOnce != nil, let transactionalID { defaults.append(("transactional.id", transactionalID)) }
+        let config = try connection.makeConfig(defaults: defaults)
         let client = options.format == .avro ? try registryURL.map { try SchemaRegistryClient(url: $0) } : nil
-        return try KafkaEventSink(producer: try RDKafkaProducer(config: config), registry: client, options: options, log: log)
+        return try KafkaEventSink(producer: try RDKafkaProducer(config: config), registry: client, options: options,
+                                  positionReader: exactlyOnce != nil ? try connection.makeConfig() : nil, log: log)
     }
 }

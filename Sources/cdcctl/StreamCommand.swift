@@ -59,6 +59,12 @@ struct StreamCommand: ParsableCommand {
 
     @OptionGroup(title: "Kafka") var sink: EventSinkOptions
 
+    @Flag(help: "Kafka: write each PostgreSQL transaction in one Kafka transaction with the slot's position in --offsets-topic; on restart skip what is committed there (read_committed consumers see every change once).")
+    var exactlyOnce = false
+
+    @Option(help: ArgumentHelp("Kafka: the compacted topic of --exactly-once positions (default: <topic-prefix>.cdcctl-offsets).", valueName: "topic"))
+    var offsetsTopic: String?
+
     func validate() throws {
         if allTables && !table.isEmpty { throw ValidationError("--table and --all-tables exclude each other") }
         for name in table where TableName(parsing: name) == nil {
@@ -67,6 +73,8 @@ struct StreamCommand: ParsableCommand {
         if let endpos, LSN(endpos) == nil { throw ValidationError("invalid --endpos '\(endpos)': expected an LSN like 0/16B3748") }
         if let heartbeatInterval, heartbeatInterval <= 0 { throw ValidationError("--heartbeat-interval must be positive") }
         if statusInterval <= 0 { throw ValidationError("--status-interval must be positive") }
+        if offsetsTopic != nil && !exactlyOnce { throw ValidationError("--offsets-topic only applies with --exactly-once") }
+        if exactlyOnce && !sink.toKafka { throw ValidationError("--exactly-once needs Kafka: pass -b host:port or --kafka") }
     }
 
     func run() throws {
@@ -79,7 +87,9 @@ struct StreamCommand: ParsableCommand {
         let streamer = ChangeStreamer(conninfo: try database.conninfo(), options: options) { notice in
             if !quiet { fputs("cdcctl: \(notice)\n", stderr) }
         }
-        if var kafka = try sink.makeKafkaSink(log: { notice in if !quiet { fputs("cdcctl: \(notice)\n", stderr) } }) {
+        let exactly = exactlyOnce ? KafkaSinkOptions.ExactlyOnce(slot: slot, offsetsTopic: offsetsTopic ?? "\(topicPrefix).cdcctl-offsets") : nil
+        if var kafka = try sink.makeKafkaSink(exactlyOnce: exactly, transactionalID: "cdcctl.\(topicPrefix).\(slot)",
+                                              log: { notice in if !quiet { fputs("cdcctl: \(notice)\n", stderr) } }) {
             try streamer.run(into: &kafka)
         } else {
             var output = FileDescriptorOutput()

@@ -7,6 +7,10 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
     public let code: Int32?
     /// The one-line description.
     public let message: String
+    /// librdkafka says the same call may succeed if tried again (e.g. a commit that timed out).
+    public var isRetriable = false
+    /// librdkafka says the current transaction must be aborted.
+    public var requiresAbort = false
 
     /// Creates an error from a context ("cannot fetch metadata for topic t") and a detail.
     public init(_ context: String, detail: String? = nil, code: Int32? = nil) {
@@ -34,7 +38,10 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
     static func consuming(_ error: OpaquePointer, context: String) -> KafkaError {
         defer { rd_kafka_error_destroy(error) }
         let detail = rd_kafka_error_string(error).map { String(cString: $0) }
-        return KafkaError(context, detail: detail, code: rd_kafka_error_code(error).rawValue)
+        var result = KafkaError(context, detail: detail, code: rd_kafka_error_code(error).rawValue)
+        result.isRetriable = rd_kafka_error_is_retriable(error) != 0
+        result.requiresAbort = rd_kafka_error_txn_requires_abort(error) != 0
+        return result
     }
 
     /// librdkafka's messages may span lines; scripts want one.

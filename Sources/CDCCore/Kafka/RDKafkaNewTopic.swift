@@ -4,12 +4,16 @@ import CRdKafka
 final class RDKafkaNewTopic {
     let pointer: OpaquePointer
 
-    init(name: String, partitions: Int32, replicationFactor: Int32) throws {
+    init(name: String, partitions: Int32, replicationFactor: Int32, configs: [(String, String)] = []) throws {
         var reason = [CChar](repeating: 0, count: 512)
         guard let topic = rd_kafka_NewTopic_new(name, partitions, replicationFactor, &reason, reason.count) else {
             throw KafkaError("cannot describe topic \(name) to create", detail: String(cString: reason))
         }
         pointer = topic
+        for (key, value) in configs {
+            let err = rd_kafka_NewTopic_set_config(topic, key, value)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("cannot set \(key)=\(value) for topic \(name)", code: err) }
+        }
     }
 
     deinit { rd_kafka_NewTopic_destroy(pointer) }
@@ -34,9 +38,9 @@ final class RDKafkaAdminOptions {
 extension RDKafkaHandle {
     /// Creates `name` through the Admin API (CreateTopics) and waits for the answer; returns
     /// false when the topic already existed.
-    func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32, timeout: Int32) throws -> Bool {
+    func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32, configs: [(String, String)] = [], timeout: Int32) throws -> Bool {
         let context = "cannot create topic \(name) on \(brokers)"
-        let topic = try RDKafkaNewTopic(name: name, partitions: partitions, replicationFactor: replicationFactor)
+        let topic = try RDKafkaNewTopic(name: name, partitions: partitions, replicationFactor: replicationFactor, configs: configs)
         let options = RDKafkaAdminOptions(client: self, operation: RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout: timeout)
         let queue = RDKafkaQueue(client: self)
         var topics: [OpaquePointer?] = [topic.pointer]

@@ -188,8 +188,8 @@ public final class RDKafkaProducer {
 
     /// Creates a topic through the Admin API; returns false when it already existed.
     @discardableResult
-    public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32, timeout: Int32 = 30_000) throws -> Bool {
-        try handle.createTopic(name, partitions: partitions, replicationFactor: replicationFactor, timeout: timeout)
+    public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32, configs: [(String, String)] = [], timeout: Int32 = 30_000) throws -> Bool {
+        try handle.createTopic(name, partitions: partitions, replicationFactor: replicationFactor, configs: configs, timeout: timeout)
     }
 }
 

@@ -16,6 +16,10 @@ public protocol ChangeEventSink {
     /// position) has been handed over. It becomes acknowledgeable once `durable` reports it.
     mutating func endTransaction(at lsn: LSN?) throws
 
+    /// The transaction being handed over will be handed over again from its start (the
+    /// replication connection was lost): forget what can be forgotten of it.
+    mutating func abandonTransaction() throws
+
     /// Serves deliveries for up to `wait` seconds when some are outstanding, and returns the
     /// highest position whose events (and all before it) are durable. Throws when a delivery
     /// failed for good.

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The sink for Kafka: one topic per table, key = primary key, value = the envelope (Avro in
 /// Confluent's wire format, or Debezium JSON), a tombstone after each delete, the LSN and
 /// transaction id as headers.
@@ -43,9 +45,18 @@ public final class KafkaEventSink: ChangeEventSink {
     private var waitingSince: Double?
     private var lastWaitNotice = 0.0
 
+    // --exactly-once
+    private var committed: LSN?
+    private var inKafkaTransaction = false
+    private var skipping = false
+    private var standaloneMessage = false
+    private var skippedAny = false
+
     /// Creates a sink producing with `producer`; `registry` is required for the Avro format.
-    /// `log` receives one-line notices (topics created, waiting for the broker).
-    public init(producer: RDKafkaProducer, registry: SchemaRegistryClient?, options: KafkaSinkOptions,
+    /// With `options.exactlyOnce`, the producer must be transactional and `positionReader` is
+    /// the configuration for reading the committed position back. `log` receives one-line
+    /// notices (topics created, waiting for the broker, transactions skipped).
+    public init(producer: RDKafkaProducer, registry: SchemaRegistryClient?, options: KafkaSinkOptions, positionReader: RDKafkaConfig? = nil,
                 clock: @escaping () -> Int64 = Clock.realtimeNanos, log: @escaping (String) -> Void = { _ in }) throws {
         if options.format == .avro && registry == nil {
             throw KafkaError("--format avro needs a schema registry: pass --registry URL or set CDCCTL_REGISTRY_URL")
@@ -56,6 +67,15 @@ public final class KafkaEventSink: ChangeEventSink {
         self.clock = clock
         self.log = log
         json = JSONEventRenderer(clock: clock)
+        if let exactlyOnce = options.exactlyOnce {
+            guard producer.isTransactional, let positionReader else {
+                throw KafkaError("--exactly-once needs a transactional producer (transactional.id)")
+            }
+            try ensureTopic(exactlyOnce.offsetsTopic, configs: KafkaCommittedPosition.topicConfigs)
+            try producer.initTransactions(timeout: 60_000)
+            committed = try KafkaCommittedPosition.read(config: positionReader, topic: exactlyOnce.offsetsTopic, slot: exactlyOnce.slot, timeout: 60_000)
+            if let committed { log("committed to Kafka up to \(committed) (from \(exactlyOnce.offsetsTopic))") }
+        }
     }
 
     /// The producer settings the sink relies on (`-X` may still override them): idempotence, so
@@ -73,9 +93,22 @@ public final class KafkaEventSink: ChangeEventSink {
 
     public func beginTransaction(id: Int64?, finalLSN: LSN) throws {
         transactionID = id
+        guard options.exactlyOnce != nil else { return }
+        // A transaction committing before the recorded position was committed to Kafka by an
+        // earlier run (the slot had not been told yet): skip it.
+        if let committed, finalLSN < committed {
+            skip()
+            return
+        }
+        try openKafkaTransaction()
     }
 
     public func change(_ op: Operation, table: EventTable, before: RowSource?, after: RowSource?, position: SourcePosition) throws {
+        if skipping { return }
+        if options.exactlyOnce != nil {
+            if transactionID == nil && current.produced >= options.snapshotTransactionSize { try endTransaction(at: nil) }
+            try openKafkaTransaction()
+        }
         let i = try stateIndex(table)
         let topic = states[i].topic
         let keyRow = op == .delete ? before : after
@@ -103,6 +136,16 @@ public final class KafkaEventSink: ChangeEventSink {
     }
 
     public func message(prefix: String, content: [UInt8], origin: EventTable, position: SourcePosition) throws {
+        if skipping { return }
+        if options.exactlyOnce != nil && !inKafkaTransaction {
+            // A message outside any transaction is a transaction of its own.
+            if let committed, let lsn = position.lsn, lsn < committed {
+                skip()
+                return
+            }
+            standaloneMessage = true
+            try openKafkaTransaction()
+        }
         let topic = options.messageTopic(prefix: origin.prefix)
         try ensureTopic(topic)
         setHeaders(position)
@@ -132,8 +175,38 @@ public final class KafkaEventSink: ChangeEventSink {
 
     public func endTransaction(at lsn: LSN?) throws {
         transactionID = nil
+        if skipping {
+            skipping = false
+            pending.append(PendingTransaction(end: lsn, tracker: KafkaDeliveryTracker()))
+            return
+        }
+        if let exactlyOnce = options.exactlyOnce, inKafkaTransaction {
+            if let lsn {
+                // A standalone message's LSN is its start: resume after it.
+                let resume = standaloneMessage ? LSN(lsn.value + 1) : lsn
+                let record = KafkaCommittedPosition.record(slot: exactlyOnce.slot, resumeAt: resume)
+                try produce(topic: exactlyOnce.offsetsTopic, key: record.key, value: record.value)
+            }
+            try commitKafkaTransaction(lsn)
+        }
+        standaloneMessage = false
         pending.append(PendingTransaction(end: lsn, tracker: current))
         current = KafkaDeliveryTracker()
+    }
+
+    public func abandonTransaction() throws {
+        transactionID = nil
+        skipping = false
+        standaloneMessage = false
+        if inKafkaTransaction {
+            inKafkaTransaction = false
+            current = KafkaDeliveryTracker()
+            try producer.abortTransaction(timeout: -1)
+        } else if current.produced > 0 {
+            // At-least-once: what was produced stays; the resent transaction may duplicate it.
+            pending.append(PendingTransaction(end: nil, tracker: current))
+            current = KafkaDeliveryTracker()
+        }
     }
 
     public func durable(wait: Double) throws -> LSN? {
@@ -160,7 +233,7 @@ public final class KafkaEventSink: ChangeEventSink {
     public var isBackedUp: Bool { producer.queueLength >= options.maxQueuedMessages }
 
     public func drain() throws {
-        if current.produced > 0 { try endTransaction(at: nil) }
+        if current.produced > 0 || inKafkaTransaction { try endTransaction(at: nil) }
         while true {
             _ = try durable(wait: 0.2)
             if pendingHead >= pending.count { return }
@@ -168,6 +241,46 @@ public final class KafkaEventSink: ChangeEventSink {
                 let waiting = pending[pendingHead...].reduce(0) { $0 + $1.tracker.pending }
                 throw KafkaError("stopped with \(waiting) messages not yet acknowledged by \(producer.brokers); the slot stays at \(lastDurable.map { "\($0)" } ?? "its last position")")
             }
+        }
+    }
+
+    // MARK: transactions (--exactly-once)
+
+    private func openKafkaTransaction() throws {
+        guard !inKafkaTransaction else { return }
+        try producer.beginTransaction()
+        inKafkaTransaction = true
+    }
+
+    /// Commits, retrying while librdkafka says a retry may succeed (a broker outage).
+    private func commitKafkaTransaction(_ lsn: LSN?) throws {
+        var attempt = 0
+        while true {
+            do {
+                try producer.commitTransaction(timeout: -1)
+                inKafkaTransaction = false
+                return
+            } catch let error as KafkaError where error.isRetriable && StopSignal.count < 2 {
+                attempt += 1
+                if attempt == 1 || attempt % 10 == 0 { log("\(error.message); retrying") }
+                usleep(UInt32(min(Double(attempt) * 0.5, 5) * 1_000_000))
+            } catch let error as KafkaError {
+                try? producer.abortTransaction(timeout: -1)
+                inKafkaTransaction = false
+                throw KafkaError("the Kafka transaction ending at \(lsn.map { "\($0)" } ?? "the snapshot's end") was aborted: \(error.message); a restart resumes from \(committedDescription)")
+            }
+        }
+    }
+
+    private var committedDescription: String {
+        (lastDurable ?? committed).map { "\($0)" } ?? "the slot's position"
+    }
+
+    private func skip() {
+        skipping = true
+        if !skippedAny, let committed {
+            skippedAny = true
+            log("skipping transactions before \(committed): already committed to Kafka")
         }
     }
 
@@ -242,9 +355,9 @@ public final class KafkaEventSink: ChangeEventSink {
         return TopicState(table: table, topic: topic, avro: avro)
     }
 
-    private func ensureTopic(_ topic: String) throws {
+    private func ensureTopic(_ topic: String, configs: [(String, String)] = []) throws {
         guard options.createTopics, !existingTopics.contains(topic) else { return }
-        if try producer.createTopic(topic, partitions: options.partitions, replicationFactor: options.replicationFactor) {
+        if try producer.createTopic(topic, partitions: options.partitions, replicationFactor: options.replicationFactor, configs: configs) {
             log("created topic \(topic)")
         }
         existingTopics.insert(topic)

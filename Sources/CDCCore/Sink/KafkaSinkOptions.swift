@@ -22,6 +22,26 @@ public struct KafkaSinkOptions: Sendable {
     public var createTopics = true
     /// The reader pauses while this many messages wait for the broker.
     public var maxQueuedMessages = 50_000
+    /// Exactly-once delivery (a transactional producer), or nil for at-least-once.
+    public var exactlyOnce: ExactlyOnce?
+    /// A snapshot's rows are committed in Kafka transactions of at most this many messages.
+    public var snapshotTransactionSize = 10_000
+
+    /// `--exactly-once`: each PostgreSQL transaction is one Kafka transaction that also records
+    /// the slot's resume position in `offsetsTopic`; on start, what that topic says is
+    /// committed is skipped.
+    public struct ExactlyOnce: Sendable {
+        /// The replication slot whose position is recorded (the record's key).
+        public var slot: String
+        /// The compacted topic holding the positions.
+        public var offsetsTopic: String
+
+        /// Creates the settings.
+        public init(slot: String, offsetsTopic: String) {
+            self.slot = slot
+            self.offsetsTopic = offsetsTopic
+        }
+    }
 
     /// Debezium's topic naming.
     public static let defaultTopicTemplate = "{prefix}.{schema}.{table}"

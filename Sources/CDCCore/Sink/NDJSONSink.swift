@@ -31,6 +31,11 @@ public struct NDJSONSink<Output: EventOutput>: ChangeEventSink {
         if let lsn { written = lsn }
     }
 
+    public mutating func abandonTransaction() throws {
+        // Lines already written stay written (at-least-once); the buffered rest is resent.
+        lines.reset()
+    }
+
     public mutating func durable(wait: Double) throws -> LSN? { written }
 
     public var isBackedUp: Bool { false }

@@ -88,6 +88,8 @@ public final class ChangeStreamer {
                 let lost = current.map { !$0.isAlive } ?? true || catalog.map { !$0.isAlive } ?? true
                 guard lost else { throw error }
                 log("\(error); retrying in \(backoff)s from \(acknowledged)")
+                // The transaction in progress comes again from its start.
+                try sink.abandonTransaction()
                 // Both connections start afresh: a surviving one may be mid-COPY or about to
                 // notice the same outage.
                 current = nil
