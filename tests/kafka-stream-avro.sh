@@ -6,6 +6,7 @@
 #   - replaying them per key gives exactly the table's final rows
 #   - ALTER TABLE registers a new value schema version before the first event that needs it
 #   - LSN / transaction id headers; the slot's confirmed LSN reaches --endpos
+#   - --transaction-topic: BEGIN/END records (Avro) whose counts match the events' transaction blocks
 # Uses the stack ($CDCCTL_PG_URL, $CDCCTL_KAFKA_BROKERS, $CDCCTL_REGISTRY_URL, $CDCCTL_PYTHON).
 set -euo pipefail
 
@@ -52,7 +53,7 @@ sql "update $TABLE set id = 4 where id = 3"   # key change: d (+ tombstone) of 3
 sql "begin; alter table $TABLE add column extra int; insert into $TABLE values (20, 'twenty', 20, now(), '{x}', 7); commit"
 sql "update $TABLE set extra = 8, tags = '{y,z}' where id = 10"
 END=$(sql "select pg_current_wal_lsn()")
-stream --endpos "$END"
+stream --endpos "$END" --transaction-topic "$PREFIX.transaction"
 
 confirmed=$(sql "select confirmed_flush_lsn >= '$END'::pg_lsn - 1000 from pg_replication_slots where slot_name = '$S'")
 if [ "$confirmed" = t ]; then echo "PASS: $NAME: the slot's confirmed LSN reached the end of the stream"
@@ -60,4 +61,4 @@ else echo "FAIL: $NAME: the slot's confirmed LSN did not reach $END ($confirmed)
 
 final=$(sql "select coalesce(json_agg(json_build_object('id', id, 'name', name, 'amount', amount::text, 'tags', tags, 'extra', extra) order by id), '[]') from $TABLE")
 "$CDCCTL_PYTHON" "$REPO/tests/kafka_stream_check.py" "$CDCCTL_KAFKA_BROKERS" "$CDCCTL_REGISTRY_URL" "$PREFIX.$TABLE" \
-  "r r r c c c c c u d - d - c c u" "$final"
+  "r r r c c c c c u d - d - c c u" "$final" "$PREFIX.transaction"

@@ -13,6 +13,7 @@ from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 brokers, registry_url, topic, expected_ops, final_json = sys.argv[1:6]
+transaction_topic = sys.argv[6] if len(sys.argv) > 6 else None
 NAME = "kafka-stream-avro"
 failures = 0
 
@@ -26,16 +27,23 @@ def check(what, ok, detail=""):
 
 registry = SchemaRegistryClient({"url": registry_url})
 deserialize = AvroDeserializer(registry)
-consumer = Consumer({"bootstrap.servers": brokers, "group.id": "unused", "enable.auto.commit": False})
-consumer.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
-records, quiet_since = [], time.time()
-while time.time() - quiet_since < 3:
-    m = consumer.poll(0.2)
-    if m is None or m.error():
-        continue
-    quiet_since = time.time()
-    records.append(m)
-consumer.close()
+
+
+def read(t):
+    consumer = Consumer({"bootstrap.servers": brokers, "group.id": "unused", "enable.auto.commit": False})
+    consumer.assign([TopicPartition(t, 0, OFFSET_BEGINNING)])
+    out, quiet_since = [], time.time()
+    while time.time() - quiet_since < 3:
+        m = consumer.poll(0.2)
+        if m is None or m.error():
+            continue
+        quiet_since = time.time()
+        out.append(m)
+    consumer.close()
+    return out
+
+
+records = read(topic)
 
 events = []
 for m in records:
@@ -92,4 +100,18 @@ check("the value subject has two versions", len(versions) == 2, f"versions {vers
 streamed = [h for _, v, _, h in events if v is not None and v["op"] != "r"]
 check("every streamed record has cdcctl.lsn and cdcctl.txId headers",
       streamed and all("cdcctl.lsn" in h and "cdcctl.txId" in h for h in streamed))
+if transaction_topic:
+    from collections import Counter, defaultdict
+    meta = [deserialize(m.value(), SerializationContext(transaction_topic, MessageField.VALUE)) for m in read(transaction_topic)]
+    blocks = [v["transaction"] for _, v, _, _ in events if v is not None and v["op"] != "r"]
+    per_tx = Counter(b["id"] for b in blocks if b)
+    table_name = topic.split(".", 1)[1]
+    ends = {m["id"]: m for m in meta if m["status"] == "END"}
+    begins = [m["id"] for m in meta if m["status"] == "BEGIN"]
+    orders_ok = all(b and b["total_order"] == b["data_collection_order"] for b in blocks)
+    check(f"--transaction-topic: a BEGIN and an END per transaction ({len(per_tx)}), END counts equal the events' blocks",
+          all(blocks) and orders_ok and sorted(begins) == sorted(ends) == sorted(per_tx)
+          and all(ends[i]["event_count"] == n and ends[i]["data_collections"] == [{"data_collection": table_name, "event_count": n}]
+                  for i, n in per_tx.items()),
+          f"blocks {blocks[:3]} meta {meta[:4]}")
 sys.exit(1 if failures else 0)

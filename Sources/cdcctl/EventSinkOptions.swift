@@ -41,7 +41,7 @@ struct EventSinkOptions: ParsableArguments {
 
     /// The Kafka sink, or nil for stdout. `exactlyOnce` makes the producer transactional with
     /// `transactionalID` (unless -X sets one).
-    func makeKafkaSink(exactlyOnce: KafkaSinkOptions.ExactlyOnce? = nil, transactionalID: String? = nil,
+    func makeKafkaSink(exactlyOnce: KafkaSinkOptions.ExactlyOnce? = nil, transactionTopic: String? = nil, transactionalID: String? = nil,
                        log: @escaping (String) -> Void) throws -> KafkaEventSink? {
         guard toKafka else {
             if exactlyOnce != nil { throw ValidationError("--exactly-once needs Kafka: pass -b host:port or --kafka") }
@@ -53,6 +53,7 @@ struct EventSinkOptions: ParsableArguments {
         options.partitions = partitions
         options.replicationFactor = replicationFactor
         options.exactlyOnce = exactlyOnce
+        options.transactionTopic = transactionTopic
         var defaults = KafkaEventSink.producerDefaults
         if exactlyOnce != nil, let transactionalID { defaults.append(("transactional.id", transactionalID)) }
         let config = try connection.makeConfig(defaults: defaults)

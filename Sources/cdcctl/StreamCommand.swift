@@ -62,6 +62,9 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Kafka: write each PostgreSQL transaction in one Kafka transaction with the slot's position in --offsets-topic; on restart skip what is committed there (read_committed consumers see every change once).")
     var exactlyOnce = false
 
+    @Option(help: ArgumentHelp("Kafka: send BEGIN/END records of each transaction (with event counts per table) to this topic, and fill the events' transaction block, as Debezium's transaction metadata (it names the topic <topic-prefix>.transaction).", valueName: "topic"))
+    var transactionTopic: String?
+
     @Option(help: ArgumentHelp("Kafka: the compacted topic of --exactly-once positions (default: <topic-prefix>.cdcctl-offsets).", valueName: "topic"))
     var offsetsTopic: String?
 
@@ -74,6 +77,7 @@ struct StreamCommand: ParsableCommand {
         if let heartbeatInterval, heartbeatInterval <= 0 { throw ValidationError("--heartbeat-interval must be positive") }
         if statusInterval <= 0 { throw ValidationError("--status-interval must be positive") }
         if offsetsTopic != nil && !exactlyOnce { throw ValidationError("--offsets-topic only applies with --exactly-once") }
+        if transactionTopic != nil && !sink.toKafka { throw ValidationError("--transaction-topic needs Kafka: pass -b host:port or --kafka") }
         if exactlyOnce && !sink.toKafka { throw ValidationError("--exactly-once needs Kafka: pass -b host:port or --kafka") }
     }
 
@@ -88,7 +92,7 @@ struct StreamCommand: ParsableCommand {
             if !quiet { fputs("cdcctl: \(notice)\n", stderr) }
         }
         let exactly = exactlyOnce ? KafkaSinkOptions.ExactlyOnce(slot: slot, offsetsTopic: offsetsTopic ?? "\(topicPrefix).cdcctl-offsets") : nil
-        if var kafka = try sink.makeKafkaSink(exactlyOnce: exactly, transactionalID: "cdcctl.\(topicPrefix).\(slot)",
+        if var kafka = try sink.makeKafkaSink(exactlyOnce: exactly, transactionTopic: transactionTopic, transactionalID: "cdcctl.\(topicPrefix).\(slot)",
                                               log: { notice in if !quiet { fputs("cdcctl: \(notice)\n", stderr) } }) {
             try streamer.run(into: &kafka)
         } else {

@@ -51,7 +51,14 @@ struct AvroEventEncoder {
         writeOptional(nowNanos / 1_000_000, &w)
         writeOptional(nowNanos / 1_000, &w)
         writeOptional(nowNanos, &w)
-        w.writeUnionBranch(0)
+        if let block = p.transaction {
+            w.writeUnionBranch(1)
+            w.writeString(block.id)
+            w.writeLong(block.totalOrder)
+            w.writeLong(block.dataCollectionOrder)
+        } else {
+            w.writeUnionBranch(0)
+        }
         return w.bytes
     }
 

@@ -45,7 +45,19 @@ public struct EventRenderer {
         out.write(decimal: now / 1_000)
         out.write(#","ts_ns":"#)
         out.write(decimal: now)
-        out.write(#","transaction":null}"#)
+        out.write(#","transaction":"#)
+        if let block = position.transaction {
+            out.write(#"{"id":"#)
+            JSONText.writeString(block.id, into: &out)
+            out.write(#","total_order":"#)
+            out.write(decimal: block.totalOrder)
+            out.write(#","data_collection_order":"#)
+            out.write(decimal: block.dataCollectionOrder)
+            out.write(UInt8(ascii: "}"))
+        } else {
+            out.write("null")
+        }
+        out.write(UInt8(ascii: "}"))
         out.write(UInt8(ascii: "\n"))
     }
 

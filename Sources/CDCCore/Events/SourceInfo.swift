@@ -10,6 +10,8 @@ public struct SourcePosition: Sendable {
     public var txId: Int64?
     /// The change's LSN (snapshot: the position the snapshot corresponds to).
     public var lsn: LSN?
+    /// The envelope's `transaction` block, when transaction metadata is on.
+    public var transaction: TransactionBlock?
 
     /// Creates a position.
     public init(commitMicros: Int64, snapshot: SnapshotMarker? = nil, sequence: (lastCommitted: LSN?, current: LSN)? = nil, txId: Int64? = nil, lsn: LSN? = nil) {
@@ -18,6 +20,24 @@ public struct SourcePosition: Sendable {
         self.sequence = sequence
         self.txId = txId
         self.lsn = lsn
+    }
+}
+
+/// The envelope's `transaction` block (Debezium's `event.block`): which transaction an event
+/// belongs to and its place in it.
+public struct TransactionBlock: Sendable, Equatable {
+    /// `<txId>:<commit LSN>`, as in the BEGIN/END records.
+    public var id: String
+    /// The event's position among all events of the transaction (1-based).
+    public var totalOrder: Int64
+    /// … among the transaction's events of the same table.
+    public var dataCollectionOrder: Int64
+
+    /// Creates a block.
+    public init(id: String, totalOrder: Int64, dataCollectionOrder: Int64) {
+        self.id = id
+        self.totalOrder = totalOrder
+        self.dataCollectionOrder = dataCollectionOrder
     }
 }
 

@@ -3,8 +3,9 @@
 /// and reports how far delivery is durable, which is the only position ever acknowledged to
 /// the server.
 public protocol ChangeEventSink {
-    /// A transaction starts; its events follow, then `endTransaction`.
-    mutating func beginTransaction(id: Int64?, finalLSN: LSN) throws
+    /// A transaction starts (it commits at `finalLSN`, at `commitMicros`); its events follow,
+    /// then `endTransaction`.
+    mutating func beginTransaction(id: Int64?, finalLSN: LSN, commitMicros: Int64) throws
 
     /// One change of a row. `before`/`after` are borrowed for the duration of the call.
     mutating func change(_ op: Operation, table: EventTable, before: RowSource?, after: RowSource?, position: SourcePosition) throws

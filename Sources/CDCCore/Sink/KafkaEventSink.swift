@@ -52,6 +52,10 @@ public final class KafkaEventSink: ChangeEventSink {
     private var standaloneMessage = false
     private var skippedAny = false
 
+    // --transaction-topic
+    private var metadata = TransactionMetadata()
+    private var metadataSchemaIDs: (key: Int32, value: Int32)?
+
     /// Creates a sink producing with `producer`; `registry` is required for the Avro format.
     /// With `options.exactlyOnce`, the producer must be transactional and `positionReader` is
     /// the configuration for reading the committed position back. `log` receives one-line
@@ -91,16 +95,21 @@ public final class KafkaEventSink: ChangeEventSink {
 
     // MARK: ChangeEventSink
 
-    public func beginTransaction(id: Int64?, finalLSN: LSN) throws {
+    public func beginTransaction(id: Int64?, finalLSN: LSN, commitMicros: Int64) throws {
         transactionID = id
-        guard options.exactlyOnce != nil else { return }
-        // A transaction committing before the recorded position was committed to Kafka by an
-        // earlier run (the slot had not been told yet): skip it.
-        if let committed, finalLSN < committed {
-            skip()
-            return
+        if options.exactlyOnce != nil {
+            // A transaction committing before the recorded position was committed to Kafka by an
+            // earlier run (the slot had not been told yet): skip it.
+            if let committed, finalLSN < committed {
+                skip()
+                return
+            }
+            try openKafkaTransaction()
         }
-        try openKafkaTransaction()
+        if let topic = options.transactionTopic {
+            metadata.begin(txId: id, finalLSN: finalLSN, commitMicros: commitMicros)
+            try produceMetadata(topic: topic, end: false)
+        }
     }
 
     public func change(_ op: Operation, table: EventTable, before: RowSource?, after: RowSource?, position: SourcePosition) throws {
@@ -113,6 +122,8 @@ public final class KafkaEventSink: ChangeEventSink {
         let topic = states[i].topic
         let keyRow = op == .delete ? before : after
         setHeaders(position)
+        var position = position
+        if options.transactionTopic != nil && transactionID != nil { position.transaction = metadata.next(table.name) }
         let now = clock()
         if states[i].avro != nil {
             let record = try states[i].avro!.record(op: op, key: op == .truncate ? nil : keyRow, before: before, after: after, position: position, nowNanos: now)
@@ -174,11 +185,15 @@ public final class KafkaEventSink: ChangeEventSink {
     }
 
     public func endTransaction(at lsn: LSN?) throws {
-        transactionID = nil
         if skipping {
+            transactionID = nil
             skipping = false
             pending.append(PendingTransaction(end: lsn, tracker: KafkaDeliveryTracker()))
             return
+        }
+        if let topic = options.transactionTopic, transactionID != nil {
+            transactionID = nil
+            try produceMetadata(topic: topic, end: true)
         }
         if let exactlyOnce = options.exactlyOnce, inKafkaTransaction {
             if let lsn {
@@ -189,6 +204,7 @@ public final class KafkaEventSink: ChangeEventSink {
             }
             try commitKafkaTransaction(lsn)
         }
+        transactionID = nil
         standaloneMessage = false
         pending.append(PendingTransaction(end: lsn, tracker: current))
         current = KafkaDeliveryTracker()
@@ -241,6 +257,30 @@ public final class KafkaEventSink: ChangeEventSink {
                 let waiting = pending[pendingHead...].reduce(0) { $0 + $1.tracker.pending }
                 throw KafkaError("stopped with \(waiting) messages not yet acknowledged by \(producer.brokers); the slot stays at \(lastDurable.map { "\($0)" } ?? "its last position")")
             }
+        }
+    }
+
+    // MARK: transaction metadata
+
+    private func produceMetadata(topic: String, end: Bool) throws {
+        try ensureTopic(topic)
+        headers.removeAll(keepingCapacity: true)
+        switch options.format {
+        case .json:
+            try produce(topic: topic, key: metadata.jsonKey(), value: metadata.jsonValue(end: end))
+        case .avro:
+            if metadataSchemaIDs == nil {
+                metadataSchemaIDs = (try registry!.register(subject: topic + "-key", schema: TransactionMetadata.keySchema.text),
+                                     try registry!.register(subject: topic + "-value", schema: TransactionMetadata.valueSchema.text))
+            }
+            let ids = metadataSchemaIDs!
+            var key = ByteWriter(capacity: 64)
+            ConfluentWireFormat.writeHeader(schemaID: ids.key, into: &key)
+            key.write(metadata.avroKey())
+            var value = ByteWriter(capacity: 256)
+            ConfluentWireFormat.writeHeader(schemaID: ids.value, into: &value)
+            value.write(metadata.avroValue(end: end))
+            try produce(topic: topic, key: key.bytes, value: value.bytes)
         }
     }
 

@@ -22,6 +22,9 @@ public struct KafkaSinkOptions: Sendable {
     public var createTopics = true
     /// The reader pauses while this many messages wait for the broker.
     public var maxQueuedMessages = 50_000
+    /// Where BEGIN/END records of each transaction go (Debezium's transaction metadata, which
+    /// also fills the envelope's `transaction` block), or nil for none.
+    public var transactionTopic: String?
     /// Exactly-once delivery (a transactional producer), or nil for at-least-once.
     public var exactlyOnce: ExactlyOnce?
     /// A snapshot's rows are committed in Kafka transactions of at most this many messages.

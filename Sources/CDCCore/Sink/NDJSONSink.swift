@@ -15,7 +15,7 @@ public struct NDJSONSink<Output: EventOutput>: ChangeEventSink {
         events = JSONEventRenderer(clock: clock)
     }
 
-    public mutating func beginTransaction(id: Int64?, finalLSN: LSN) throws {}
+    public mutating func beginTransaction(id: Int64?, finalLSN: LSN, commitMicros: Int64) throws {}
 
     public mutating func change(_ op: Operation, table: EventTable, before: RowSource?, after: RowSource?, position: SourcePosition) throws {
         try events.writeEvent(op, table: table, before: before, after: after, position: position, into: &lines)

@@ -15,7 +15,7 @@ struct ChangeEventWriter {
 
     mutating func begin(_ message: BeginMessage, into sink: inout some ChangeEventSink) throws {
         transaction = message
-        try sink.beginTransaction(id: Int64(message.xid), finalLSN: message.finalLSN)
+        try sink.beginTransaction(id: Int64(message.xid), finalLSN: message.finalLSN, commitMicros: message.commitTime.unixMicroseconds)
     }
 
     mutating func commit(_ message: CommitMessage, into sink: inout some ChangeEventSink) throws {
