@@ -15,6 +15,25 @@ final class ReplicationStateMachineTests: XCTestCase {
         XCTAssertEqual(m.acknowledged, LSN(210))
     }
 
+    func testHandedOverTransactionsWaitForTheSinkAndHoldBackKeepalives() {
+        var m = machine()
+        _ = m.begin(finalLSN: LSN(200))
+        _ = m.handedOver(transactionEnd: LSN(210), now: 1)
+        XCTAssertEqual(m.acknowledged, LSN(100), "handed to Kafka is not delivered")
+        // Idle, but the broker has not acknowledged: a keepalive must not move past it.
+        _ = m.keepalive(walEnd: LSN(500), replyRequested: false, now: 2)
+        XCTAssertEqual(m.acknowledged, LSN(100))
+        _ = m.begin(finalLSN: LSN(300))
+        _ = m.handedOver(transactionEnd: LSN(310), now: 3)
+        _ = m.durable(through: LSN(210), now: 4)
+        XCTAssertEqual(m.acknowledged, LSN(210), "only the first transaction is durable")
+        _ = m.keepalive(walEnd: LSN(500), replyRequested: false, now: 5)
+        XCTAssertEqual(m.acknowledged, LSN(210))
+        _ = m.durable(through: LSN(310), now: 6)
+        _ = m.keepalive(walEnd: LSN(500), replyRequested: false, now: 7)
+        XCTAssertEqual(m.acknowledged, LSN(500), "with nothing outstanding, idle WAL is acknowledged again")
+    }
+
     func testKeepaliveInsideATransactionDoesNotAdvance() {
         var m = machine()
         _ = m.begin(finalLSN: LSN(200))
