@@ -29,6 +29,8 @@ public protocol ChangeEventSink {
     /// Whether the reader should stop handing over events until `durable` has made room.
     var isBackedUp: Bool { get }
 
-    /// Waits until everything handed over is durable (end of a snapshot, a clean stop).
-    mutating func drain() throws
+    /// Waits until everything handed over is durable (end of a snapshot, a clean stop), or at
+    /// most `timeout` seconds; returns whether everything is.
+    @discardableResult
+    mutating func drain(timeout: Double?) throws -> Bool
 }

@@ -248,11 +248,14 @@ public final class KafkaEventSink: ChangeEventSink {
 
     public var isBackedUp: Bool { producer.queueLength >= options.maxQueuedMessages }
 
-    public func drain() throws {
+    @discardableResult
+    public func drain(timeout: Double?) throws -> Bool {
         if current.produced > 0 || inKafkaTransaction { try endTransaction(at: nil) }
+        let deadline = timeout.map { Clock.monotonicSeconds() + $0 }
         while true {
             _ = try durable(wait: 0.2)
-            if pendingHead >= pending.count { return }
+            if pendingHead >= pending.count { return true }
+            if let deadline, Clock.monotonicSeconds() >= deadline { return false }
             if StopSignal.count >= 2 {
                 let waiting = pending[pendingHead...].reduce(0) { $0 + $1.tracker.pending }
                 throw KafkaError("stopped with \(waiting) messages not yet acknowledged by \(producer.brokers); the slot stays at \(lastDurable.map { "\($0)" } ?? "its last position")")

@@ -27,7 +27,7 @@ public struct NDJSONSink<Output: EventOutput>: ChangeEventSink {
     }
 
     public mutating func endTransaction(at lsn: LSN?) throws {
-        try drain()
+        try drain(timeout: nil)
         if let lsn { written = lsn }
     }
 
@@ -40,9 +40,11 @@ public struct NDJSONSink<Output: EventOutput>: ChangeEventSink {
 
     public var isBackedUp: Bool { false }
 
-    public mutating func drain() throws {
+    @discardableResult
+    public mutating func drain(timeout: Double?) throws -> Bool {
         try handOver()
         try output.flush()
+        return true
     }
 
     private mutating func handOver() throws {

@@ -95,7 +95,7 @@ public struct SnapshotReader {
         }
         try emitter.finish(into: &sink)
         try sink.endTransaction(at: nil)
-        try sink.drain()
+        try sink.drain(timeout: nil)
         try connection.execute("COMMIT", context: "cannot finish the snapshot transaction")
         return SnapshotSummary(rows: counts)
     }

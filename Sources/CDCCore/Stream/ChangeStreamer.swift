@@ -81,7 +81,24 @@ public final class ChangeStreamer {
                     (proto_version '\(protocolVersion)', publication_names '\(TableName.quote(options.publication).replacingAll("'", with: "''"))', messages 'true')
                     """, context: "cannot start replication from slot \(options.slot)")
                 backoff = 0.5
-                try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, into: &sink)
+                do {
+                    try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, into: &sink)
+                } catch where repl.isAlive && cat.isAlive {
+                    // A failure that ends the stream (a message the broker will never take): what
+                    // was handed over before it still gets delivered and acknowledged, so the
+                    // slot stops right at the last good transaction.
+                    try? sink.abandonTransaction()
+                    if (try? sink.drain(timeout: 30)) == true, let lsn = try? sink.durable(wait: 0), lsn > acknowledged {
+                        acknowledged = lsn
+                        let update = StandbyStatusUpdate(writeLSN: lsn, flushLSN: lsn, applyLSN: lsn,
+                                                         clientTime: PostgresTimestamp(unixMicroseconds: Clock.realtimeNanos() / 1000),
+                                                         replyRequested: false)
+                        try? repl.sendCopyData(update.encoded())
+                        repl.endCopyBoth()
+                        log("stopped at \(lsn)")
+                    }
+                    throw error
+                }
                 return
             } catch {
                 // Only a lost connection is worth retrying; anything else is for the user to fix.
@@ -187,7 +204,7 @@ public final class ChangeStreamer {
             }
         }
         // Final report: exactly what was delivered, then leave CopyBoth cleanly.
-        try sink.drain()
+        try sink.drain(timeout: nil)
         try acknowledgeDurable()
         try? perform([.sendStatus(flush: machine.acknowledged, replyRequested: false)])
         replication.endCopyBoth()
