@@ -5,9 +5,11 @@ prints one line per record, in partition/offset order:
                    ID: the key's "id"; LSN: the value's source.lsn ("-" for a tombstone)
 
 Usage: kafka_topic_ids.py BROKERS TOPIC
-Reads every partition from the beginning up to the high watermark it finds when it starts (so it
-ends as soon as it has everything, without waiting for silence). A topic that does not exist yet
-prints nothing. Exits non-zero when the topic cannot be read completely within 60 s.
+Reads every partition from the beginning until the broker reports its end (librdkafka's partition
+EOF, from the fetch response's high watermark), so it ends as soon as it has everything, without
+waiting for silence. (Not ListOffsets' high watermark: Tansu answers that with the base offset of
+the last record batch + 1, short of the end.) A topic that does not exist prints nothing.
+Exits non-zero when the topic cannot be read to its end within 60 s.
 """
 import json
 import sys
@@ -24,6 +26,7 @@ consumer = Consumer({
     "group.id": f"kafka-topic-ids-{uuid.uuid4()}",
     "enable.auto.commit": False,
     "allow.auto.create.topics": False,
+    "enable.partition.eof": True,
 })
 try:
     metadata = consumer.list_topics(topic, timeout=15)
@@ -32,22 +35,19 @@ try:
         sys.exit(0)
     if info.error is not None:
         raise KafkaException(info.error)
-    remaining = {}   # partition -> high watermark still to reach
-    for p in sorted(info.partitions):
-        low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=15)
-        if high > low:
-            remaining[p] = high
+    remaining = set(info.partitions)   # partitions whose end was not reached yet
     consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in remaining])
     out = []
     while remaining:
         if time.time() > DEADLINE:
-            sys.exit(f"kafka_topic_ids.py: {topic}: still {len(remaining)} partition(s) short of their "
-                     f"high watermark after 60 s")
+            sys.exit(f"kafka_topic_ids.py: {topic}: partition(s) {sorted(remaining)} not read to their end "
+                     f"after 60 s")
         m = consumer.poll(0.5)
         if m is None:
             continue
         if m.error():
             if m.error().code() == KafkaError._PARTITION_EOF:
+                remaining.discard(m.partition())
                 continue
             raise KafkaException(m.error())
         key = json.loads(m.key()) if m.key() is not None else {}
@@ -56,8 +56,6 @@ try:
         else:
             value = json.loads(m.value())
             out.append(f"{value.get('op')} {key.get('id')} {(value.get('source') or {}).get('lsn')}")
-        if m.partition() in remaining and m.offset() + 1 >= remaining[m.partition()]:
-            del remaining[m.partition()]
     sys.stdout.write("".join(line + "\n" for line in out))
 finally:
     consumer.close()
