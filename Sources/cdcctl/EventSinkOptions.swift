@@ -3,6 +3,7 @@ import CDCCore
 import Glibc
 
 extension KafkaSinkOptions.Format: ExpressibleByArgument {}
+extension SubjectNameStrategy: ExpressibleByArgument {}
 
 /// Where `snapshot` and `stream` send events: NDJSON on stdout unless a broker is named
 /// (`-b`, or `--kafka` with $CDCCTL_KAFKA_BROKERS).
@@ -17,6 +18,9 @@ struct EventSinkOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Schema registry for --format avro (default: $CDCCTL_REGISTRY_URL).", valueName: "url"))
     var registry: String?
+
+    @Option(help: ArgumentHelp("Registry subject names: topic (<topic>-key/-value), record (the record's full name), topic-record (<topic>-<record name>).", valueName: "strategy"))
+    var subjectStrategy: SubjectNameStrategy = .topic
 
     @Option(help: ArgumentHelp("Topic of a table's events; {prefix}, {schema}, {table} are replaced.", valueName: "template"))
     var topicTemplate: String = KafkaSinkOptions.defaultTopicTemplate
@@ -50,6 +54,7 @@ struct EventSinkOptions: ParsableArguments {
         let registryURL = registry ?? Environment.registryURL
         var options = KafkaSinkOptions(format: format ?? (registryURL != nil ? .avro : .json), topicTemplate: topicTemplate)
         options.tombstones = !noTombstones
+        options.subjectStrategy = subjectStrategy
         options.partitions = partitions
         options.replicationFactor = replicationFactor
         options.exactlyOnce = exactlyOnce

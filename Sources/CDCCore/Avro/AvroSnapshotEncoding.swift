@@ -25,12 +25,16 @@ struct AvroTableEncoder {
 
     /// Builds the schemas for `columns` and registers them with `registry` under `topic`'s
     /// subjects (default: Debezium's topic for the table).
-    init(prefix: String, database: String, table: TableName, columns: [Column], registry: SchemaRegistryClient, topic: String? = nil) throws {
+    init(prefix: String, database: String, table: TableName, columns: [Column], registry: SchemaRegistryClient, topic: String? = nil,
+         subjects: SubjectNameStrategy = .topic) throws {
         encoder = AvroEventEncoder(prefix: prefix, database: database, table: table, columns: columns)
         let topic = topic ?? Self.topic(prefix: prefix, table: table)
         self.topic = topic
-        keySchemaID = try encoder.schemas.key.map { try registry.register(subject: topic + "-key", schema: $0.text) }
-        valueSchemaID = try registry.register(subject: topic + "-value", schema: encoder.schemas.value.text)
+        keySchemaID = try encoder.schemas.key.map {
+            try registry.register(subject: subjects.subject(topic: topic, isKey: true, schema: $0), schema: $0.text)
+        }
+        let value = encoder.schemas.value
+        valueSchemaID = try registry.register(subject: subjects.subject(topic: topic, isKey: false, schema: value), schema: value.text)
     }
 
     /// A snapshot read (`op: "r"`) of one `COPY … TO STDOUT` text line.

@@ -228,6 +228,7 @@ public final class KafkaEventSink: ChangeEventSink {
     public func durable(wait: Double) throws -> LSN? {
         let outstanding = pendingHead < pending.count
         producer.poll(timeout: outstanding && wait > 0 ? Int32(wait * 1000) : 0)
+        let headBefore = pendingHead
         while pendingHead < pending.count {
             let head = pending[pendingHead]
             if head.tracker.failed > 0 { throw deliveryFailure(head.tracker) }
@@ -235,11 +236,18 @@ public final class KafkaEventSink: ChangeEventSink {
             if let end = head.end, end > lastDurable ?? .zero { lastDurable = end }
             pendingHead += 1
         }
+        // Only a stall is worth a notice: any delivered transaction restarts the clock.
+        if pendingHead != headBefore { waitingSince = nil }
         if pendingHead == pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingHead = 0
             waitingSince = nil
         } else {
+            // A stream that is never idle never empties the list: drop the delivered front.
+            if pendingHead >= 4096 {
+                pending.removeFirst(pendingHead)
+                pendingHead = 0
+            }
             noteWaiting()
         }
         if let fatal = producer.fatalError { throw fatal }
@@ -273,8 +281,7 @@ public final class KafkaEventSink: ChangeEventSink {
             try produce(topic: topic, key: metadata.jsonKey(), value: metadata.jsonValue(end: end))
         case .avro:
             if metadataSchemaIDs == nil {
-                metadataSchemaIDs = (try registry!.register(subject: topic + "-key", schema: TransactionMetadata.keySchema.text),
-                                     try registry!.register(subject: topic + "-value", schema: TransactionMetadata.valueSchema.text))
+                metadataSchemaIDs = try registerPair(topic: topic, key: TransactionMetadata.keySchema, value: TransactionMetadata.valueSchema)
             }
             let ids = metadataSchemaIDs!
             var key = ByteWriter(capacity: 64)
@@ -393,7 +400,7 @@ public final class KafkaEventSink: ChangeEventSink {
         var avro: AvroTableEncoder?
         if options.format == .avro, let registry {
             avro = try AvroTableEncoder(prefix: table.prefix, database: table.database, table: table.name, columns: table.columns,
-                                        registry: registry, topic: topic)
+                                        registry: registry, topic: topic, subjects: options.subjectStrategy)
         }
         return TopicState(table: table, topic: topic, avro: avro)
     }
@@ -408,9 +415,14 @@ public final class KafkaEventSink: ChangeEventSink {
 
     private func messageSchemas(topic: String) throws -> (key: Int32, value: Int32) {
         if let ids = messageSchemaIDs { return ids }
-        let ids = (try registry!.register(subject: topic + "-key", schema: DebeziumAvroSchema.messageKey.text),
-                   try registry!.register(subject: topic + "-value", schema: DebeziumAvroSchema.messageValue.text))
+        let ids = try registerPair(topic: topic, key: DebeziumAvroSchema.messageKey, value: DebeziumAvroSchema.messageValue)
         messageSchemaIDs = ids
         return ids
+    }
+
+    private func registerPair(topic: String, key: OrderedJSON, value: OrderedJSON) throws -> (key: Int32, value: Int32) {
+        let strategy = options.subjectStrategy
+        return (try registry!.register(subject: strategy.subject(topic: topic, isKey: true, schema: key), schema: key.text),
+                try registry!.register(subject: strategy.subject(topic: topic, isKey: false, schema: value), schema: value.text))
     }
 }

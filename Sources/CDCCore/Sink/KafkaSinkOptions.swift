@@ -22,6 +22,8 @@ public struct KafkaSinkOptions: Sendable {
     public var createTopics = true
     /// The reader pauses while this many messages wait for the broker.
     public var maxQueuedMessages = 50_000
+    /// How Avro schemas are named in the registry.
+    public var subjectStrategy = SubjectNameStrategy.topic
     /// Where BEGIN/END records of each transaction go (Debezium's transaction metadata, which
     /// also fills the envelope's `transaction` block), or nil for none.
     public var transactionTopic: String?
