@@ -26,7 +26,11 @@ public struct KafkaConsumeOptions: Sendable {
     /// The consumer properties these options need (set before the user's own `-X`): partition
     /// end events, and for a group the `auto.offset.reset` that `-o beginning|end` stands for.
     public func configuration() throws -> [(String, String)] {
-        var properties = [("enable.partition.eof", "true")]
+        // librdkafka stops fetching for fetch.queue.backoff.ms (1 s by default) whenever
+        // queued.min.messages wait locally; all partitions share cdcctl's one queue, so they all
+        // stall together. A short backoff keeps the same memory bound without the stalls
+        // (bench/kafka: 1M messages 4.7 s → 1.1 s).
+        var properties = [("enable.partition.eof", "true"), ("fetch.queue.backoff.ms", "10")]
         if let group {
             properties.append(("group.id", group))
             if offsets.stopTimestamp != nil { throw KafkaUsageError("-o e@TIMESTAMP cannot be used with a group (-G)") }
