@@ -1,5 +1,6 @@
 import ArgumentParser
 import CDCCore
+import Foundation
 
 /// `cdcctl produce`: one message per input line, like `kcat -P`.
 struct ProduceCommand: ParsableCommand {
@@ -50,12 +51,24 @@ struct ProduceCommand: ParsableCommand {
     @Option(name: [.customShort("c", allowingJoined: true), .customLong("count")], help: "Stop after this many messages.")
     var count: Int?
 
+    @Option(help: ArgumentHelp("Encode each value (a JSON text) as Avro with this schema, in Confluent's wire format through the registry.", valueName: "file"))
+    var avroSchema: String?
+
+    @Option(help: ArgumentHelp("The registry subject of --avro-schema (default: <topic>-value).", valueName: "subject"))
+    var valueSubject: String?
+
+    @Option(help: ArgumentHelp("Schema registry for --avro-schema (default: $CDCCTL_REGISTRY_URL).", valueName: "url"))
+    var registry: String?
+
     func validate() throws {
         if topic.isEmpty { throw ValidationError("the topic name must not be empty") }
         for h in header where KafkaHeader(argument: h) == nil {
             throw ValidationError("invalid -H '\(h)': expected name=value or name")
         }
         if let count, count <= 0 { throw ValidationError("-c must be a positive number of messages") }
+        if avroSchema == nil && (valueSubject != nil || registry != nil) {
+            throw ValidationError("--value-subject and --registry only apply with --avro-schema FILE")
+        }
         do {
             if try KafkaEscapes.delimiter(delimiter).isEmpty { throw ValidationError("the -D delimiter must not be empty when producing") }
             if let keyDelimiter, try KafkaEscapes.delimiter(keyDelimiter).isEmpty { throw ValidationError("the -K delimiter must not be empty") }
@@ -73,11 +86,23 @@ struct ProduceCommand: ParsableCommand {
         options.emptyAsNull = emptyAsNull
         options.limit = count
         options.transactionTimeout = kafka.timeoutMs(default: 60)
+        var avroValues: AvroJSONLineEncoder?
+        if let avroSchema {
+            guard let url = registry ?? Environment.registryURL else {
+                throw ValidationError("--avro-schema needs a schema registry: pass --registry URL or set CDCCTL_REGISTRY_URL")
+            }
+            let text: String
+            do { text = try String(contentsOfFile: avroSchema, encoding: .utf8) } catch {
+                throw ValidationError("cannot read --avro-schema \(avroSchema): \(error.localizedDescription)")
+            }
+            avroValues = try AvroJSONLineEncoder(schemaJSON: text, source: avroSchema, subject: valueSubject ?? "\(topic)-value",
+                                                         registry: try SchemaRegistryClient(url: url))
+        }
         let producer = try RDKafkaProducer(config: try kafka.makeConfig(defaults: [("enable.idempotence", "true")]))
         let separator = try KafkaEscapes.delimiter(delimiter)
         let input = try file.map { try DelimitedInputReader(path: $0, delimiter: separator) }
             ?? DelimitedInputReader(fd: 0, delimiter: separator)
         StopSignal.install()
-        _ = try KafkaProduceSession(producer: producer, options: options).run(input: input, shouldStop: { StopSignal.isRaised })
+        _ = try KafkaProduceSession(producer: producer, options: options, avroValues: avroValues).run(input: input, shouldStop: { StopSignal.isRaised })
     }
 }

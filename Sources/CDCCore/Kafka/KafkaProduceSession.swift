@@ -35,11 +35,21 @@ public struct KafkaProduceSummary: Equatable, Sendable {
 public struct KafkaProduceSession {
     private let producer: RDKafkaProducer
     private let options: KafkaProduceOptions
+    private let avro: AvroBox?
 
-    /// Creates a session writing with `producer`.
-    public init(producer: RDKafkaProducer, options: KafkaProduceOptions) {
+    /// The Avro encoder's state, mutated from the non-mutating `run`.
+    private final class AvroBox {
+        var encoder: AvroJSONLineEncoder
+        var records = 0
+        init(_ encoder: AvroJSONLineEncoder) { self.encoder = encoder }
+    }
+
+    /// Creates a session writing with `producer`; with `avroValues`, each value (a JSON text)
+    /// is encoded as Avro in Confluent's wire format (`--avro-schema`).
+    public init(producer: RDKafkaProducer, options: KafkaProduceOptions, avroValues: AvroJSONLineEncoder? = nil) {
         self.producer = producer
         self.options = options
+        avro = avroValues.map(AvroBox.init)
     }
 
     /// Reads `input` to its end (or until `shouldStop`), produces, waits for every delivery
@@ -122,6 +132,16 @@ public struct KafkaProduceSession {
                 if key?.isEmpty == true { key = nil }
             }
         }
+        if let avro, let json = value {
+            avro.records += 1
+            let encoded = try avro.encoder.encode(json, number: avro.records)
+            try encoded.withUnsafeBytes { try send(key: key, value: $0) }
+            return
+        }
+        try send(key: key, value: value)
+    }
+
+    private func send(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) throws {
         if key == nil, let fixed = options.fixedKey {
             try fixed.withUnsafeBytes { fixedKey in
                 try producer.produce(topic: options.topic, partition: options.partition, keyBuffer: fixedKey, valueBuffer: value, headers: options.headers)
