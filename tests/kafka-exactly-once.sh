@@ -22,15 +22,10 @@ TABLE=public.$S
 TOPIC=$S.$TABLE
 TMP=$(mktemp -d /tmp/cdcctl-kafka-eo.XXXXXX)
 PID=""
-sql() { psql "$CDCCTL_PG_URL" -XqAt -v ON_ERROR_STOP=1 -c "$1"; }
+source "$REPO/tests/stream-lib.sh"
 cleanup() {
   [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null || true
-  for _ in $(seq 50); do
-    [ "$(sql "select count(*) from pg_replication_slots where slot_name = '$S' and active")" = 0 ] && break
-    sleep 0.1
-  done
-  sql "select pg_drop_replication_slot('$S') from pg_replication_slots where slot_name = '$S'" >/dev/null 2>&1 || true
-  sql "drop publication if exists $S; drop table if exists $TABLE" >/dev/null 2>&1 || true
+  drop_stream_objects "$S" "$TABLE"
   rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -5,15 +5,12 @@
 /// instance changes with the same shape keeps them.
 struct JSONEventRenderer {
     private struct TableState {
-        var table: EventTable
         var copyRows: RowRenderer
         var tuples: TupleRenderer
     }
 
     private var renderer: EventRenderer?
-    private var states: [TableState] = []
-    private var indexByName: [TableName: Int] = [:]
-    private var lastIndex = -1
+    private var tables = TableStateCache<TableState>()
     private let clock: () -> Int64
     private var before = ByteWriter(capacity: 256)
 
@@ -54,31 +51,16 @@ struct JSONEventRenderer {
     }
 
     private mutating func stateIndex(_ table: EventTable) -> Int {
-        if lastIndex >= 0, states[lastIndex].table === table { return lastIndex }
-        if let i = indexByName[table.name] {
-            if states[i].table !== table {
-                if states[i].table.hasSameShape(as: table) {
-                    states[i].table = table
-                } else {
-                    states[i] = TableState(table: table, copyRows: RowRenderer(columns: table.columns), tuples: TupleRenderer(columns: table.columns))
-                }
-            }
-            lastIndex = i
-            return i
-        }
-        states.append(TableState(table: table, copyRows: RowRenderer(columns: table.columns), tuples: TupleRenderer(columns: table.columns)))
-        lastIndex = states.count - 1
-        indexByName[table.name] = lastIndex
-        return lastIndex
+        tables.index(of: table) { TableState(copyRows: RowRenderer(columns: $0.columns), tuples: TupleRenderer(columns: $0.columns)) }
     }
 
     private mutating func render(_ row: RowSource, at i: Int, only indices: [Int]?) throws -> [UInt8] {
         switch row.storage {
         case .copyLine(let line):
-            if let indices { return try states[i].copyRows.render(copyLine: line, only: indices) }
-            return try states[i].copyRows.render(copyLine: line)
+            if let indices { return try tables.states[i].copyRows.render(copyLine: line, only: indices) }
+            return try tables.states[i].copyRows.render(copyLine: line)
         case .tuple(let tuple):
-            return try states[i].tuples.render(tuple, only: indices)
+            return try tables.states[i].tuples.render(tuple, only: indices)
         }
     }
 }

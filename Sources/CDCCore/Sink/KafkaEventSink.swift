@@ -11,7 +11,6 @@ import Glibc
 /// delivered transaction is ever reported durable.
 public final class KafkaEventSink: ChangeEventSink {
     private struct TopicState {
-        var table: EventTable
         let topic: String
         var avro: AvroTableEncoder?
     }
@@ -27,9 +26,7 @@ public final class KafkaEventSink: ChangeEventSink {
     private let log: (String) -> Void
     private let clock: () -> Int64
 
-    private var states: [TopicState] = []
-    private var indexByName: [TableName: Int] = [:]
-    private var lastIndex = -1
+    private var tables = TableStateCache<TopicState>()
     private var json = JSONEventRenderer()
     private var value = ByteWriter(capacity: 1024)
     private var keyCopy = ByteWriter(capacity: 256)
@@ -119,14 +116,14 @@ public final class KafkaEventSink: ChangeEventSink {
             try openKafkaTransaction()
         }
         let i = try stateIndex(table)
-        let topic = states[i].topic
+        let topic = tables.states[i].topic
         let keyRow = op == .delete ? before : after
         setHeaders(position)
         var position = position
         if options.transactionTopic != nil && transactionID != nil { position.transaction = metadata.next(table.name) }
         let now = clock()
-        if states[i].avro != nil {
-            let record = try states[i].avro!.record(op: op, key: op == .truncate ? nil : keyRow, before: before, after: after, position: position, nowNanos: now)
+        if tables.states[i].avro != nil {
+            let record = try tables.states[i].avro!.record(op: op, key: op == .truncate ? nil : keyRow, before: before, after: after, position: position, nowNanos: now)
             try produce(topic: topic, key: record.key, value: record.value)
             if op == .delete && options.tombstones, let key = record.key { try produce(topic: topic, key: key, value: nil) }
         } else {
@@ -375,23 +372,8 @@ public final class KafkaEventSink: ChangeEventSink {
     // MARK: topics and schemas
 
     private func stateIndex(_ table: EventTable) throws -> Int {
-        if lastIndex >= 0, states[lastIndex].table === table { return lastIndex }
-        if let i = indexByName[table.name] {
-            if states[i].table !== table {
-                if states[i].table.hasSameShape(as: table) {
-                    states[i].table = table
-                } else {
-                    // A new shape (ALTER TABLE): its schemas are registered before its first event.
-                    states[i] = try makeState(table)
-                }
-            }
-            lastIndex = i
-            return i
-        }
-        states.append(try makeState(table))
-        lastIndex = states.count - 1
-        indexByName[table.name] = lastIndex
-        return lastIndex
+        // A new shape (ALTER TABLE) gets its schemas registered here, before its first event.
+        try tables.index(of: table, make: makeState)
     }
 
     private func makeState(_ table: EventTable) throws -> TopicState {
@@ -402,7 +384,7 @@ public final class KafkaEventSink: ChangeEventSink {
             avro = try AvroTableEncoder(prefix: table.prefix, database: table.database, table: table.name, columns: table.columns,
                                         registry: registry, topic: topic, subjects: options.subjectStrategy)
         }
-        return TopicState(table: table, topic: topic, avro: avro)
+        return TopicState(topic: topic, avro: avro)
     }
 
     private func ensureTopic(_ topic: String, configs: [(String, String)] = []) throws {

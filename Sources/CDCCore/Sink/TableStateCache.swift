@@ -1,0 +1,29 @@
+/// A sink's per-table state (renderers, schemas, topic), found by the table's name and mutated
+/// in place. A table whose `EventTable` instance changes keeps its state when the shape is the
+/// same, and gets new state when it is not (ALTER TABLE).
+struct TableStateCache<State> {
+    /// The states; index them with what `index(of:make:)` returns.
+    var states: [State] = []
+    private var tables: [EventTable] = []
+    private var indexByName: [TableName: Int] = [:]
+    private var lastIndex = -1
+
+    /// The index of `table`'s state, made with `make` when the table is new or has a new shape.
+    mutating func index(of table: EventTable, make: (EventTable) throws -> State) rethrows -> Int {
+        // Consecutive events mostly come from one table: one pointer comparison.
+        if lastIndex >= 0, tables[lastIndex] === table { return lastIndex }
+        if let i = indexByName[table.name] {
+            if tables[i] !== table {
+                if !tables[i].hasSameShape(as: table) { states[i] = try make(table) }
+                tables[i] = table
+            }
+            lastIndex = i
+            return i
+        }
+        states.append(try make(table))
+        tables.append(table)
+        lastIndex = states.count - 1
+        indexByName[table.name] = lastIndex
+        return lastIndex
+    }
+}
