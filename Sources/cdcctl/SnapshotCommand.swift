@@ -38,11 +38,10 @@ struct SnapshotCommand: ParsableCommand {
         var reader = SnapshotReader(connection: connection, options: options,
                                     progress: ProgressReporter(enabled: !quiet && ProgressReporter.stderrIsTerminal))
         let quiet = quiet
-        if var kafka = try sink.makeKafkaSink(log: { notice in if !quiet { fputs("cdcctl: \(notice)\n", stderr) } }) {
-            _ = try reader.run(into: &kafka)
+        if let kafka = try sink.makeKafkaSink(log: { notice in if !quiet { fputs("cdcctl: \(notice)\n", stderr) } }) {
+            _ = try reader.run(kafka: kafka)
         } else {
-            var output = FileDescriptorOutput()
-            _ = try reader.run(into: &output)
+            _ = try reader.runToStandardOutput()
         }
     }
 }

@@ -92,12 +92,11 @@ struct StreamCommand: ParsableCommand {
             if !quiet { fputs("cdcctl: \(notice)\n", stderr) }
         }
         let exactly = exactlyOnce ? KafkaSinkOptions.ExactlyOnce(slot: slot, offsetsTopic: offsetsTopic ?? "\(topicPrefix).cdcctl-offsets") : nil
-        if var kafka = try sink.makeKafkaSink(exactlyOnce: exactly, transactionTopic: transactionTopic, transactionalID: "cdcctl.\(topicPrefix).\(slot)",
+        if let kafka = try sink.makeKafkaSink(exactlyOnce: exactly, transactionTopic: transactionTopic, transactionalID: "cdcctl.\(topicPrefix).\(slot)",
                                               log: { notice in if !quiet { fputs("cdcctl: \(notice)\n", stderr) } }) {
-            try streamer.run(into: &kafka)
+            try streamer.run(kafka: kafka)
         } else {
-            var output = FileDescriptorOutput()
-            try streamer.run(into: &output)
+            try streamer.runToStandardOutput()
         }
     }
 }

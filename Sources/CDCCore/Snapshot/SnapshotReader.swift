@@ -45,6 +45,20 @@ public struct SnapshotReader {
         return try run(into: &sink)
     }
 
+    /// Runs the snapshot to stdout as NDJSON. The concrete entry points let the compiler
+    /// specialize the whole event path inside this module (a generic call from the CLI would
+    /// run it unspecialized: bench/snapshot went from 1.12 to 0.93 of psql \copy).
+    public mutating func runToStandardOutput() throws -> SnapshotSummary {
+        var sink = NDJSONSink(output: FileDescriptorOutput())
+        return try run(into: &sink)
+    }
+
+    /// Runs the snapshot into Kafka.
+    public mutating func run(kafka: KafkaEventSink) throws -> SnapshotSummary {
+        var sink = kafka
+        return try run(into: &sink)
+    }
+
     /// Runs the snapshot, handing events to `sink` and waiting until it has delivered them all.
     /// Every table is checked before the first event, so a bad table name writes nothing.
     public mutating func run(into sink: inout some ChangeEventSink) throws -> SnapshotSummary {

@@ -22,6 +22,19 @@ public final class ChangeStreamer {
         try run(into: &sink)
     }
 
+    /// Runs, writing NDJSON to stdout. Like `run(kafka:)`, a concrete entry point, so the event
+    /// path is specialized inside this module.
+    public func runToStandardOutput() throws {
+        var sink = NDJSONSink(output: FileDescriptorOutput())
+        try run(into: &sink)
+    }
+
+    /// Runs, producing to Kafka.
+    public func run(kafka: KafkaEventSink) throws {
+        var sink = kafka
+        try run(into: &sink)
+    }
+
     /// Runs until `--endpos`, a stop signal, or an error, handing events to `sink`.
     public func run(into sink: inout some ChangeEventSink) throws {
         let catalog = try PGConnection(conninfo: conninfo)
