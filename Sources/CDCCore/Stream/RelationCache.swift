@@ -16,8 +16,8 @@ struct RelationCache {
 
     mutating func apply(_ message: RelationMessage) throws {
         let name = TableName(schema: message.namespace, table: message.name)
-        let catalogColumns = try describeColumns(name)
-        let hasPrimaryKey = catalogColumns.values.contains { $0.keyPosition != nil }
+        let catalogColumns = try catalogColumns(name)
+        let hasPrimaryKey = catalogColumns.values.contains { $0.primaryKeyPosition != nil }
         var columns: [Column] = []
         for (index, column) in message.columns.enumerated() {
             let type = try types.resolve(oid: column.typeOID, typmod: Int(column.typeModifier))
@@ -25,39 +25,26 @@ struct RelationCache {
             // Without a primary key, a replica identity index is the key; FULL flags every
             // column, which is no key at all.
             let identityIsKey = !hasPrimaryKey && message.replicaIdentity != .full && column.isKey
-            let position = known?.keyPosition ?? (identityIsKey ? index + 1 : nil)
+            let position = known?.primaryKeyPosition ?? (identityIsKey ? index + 1 : nil)
             // Nullability and the declared type come from the catalog, as in a snapshot, so a
             // table's snapshot and stream events share one schema.
             columns.append(Column(name: column.name, type: type, typeName: known?.typeName ?? "",
-                                  nullable: !(known?.notNull ?? false), primaryKeyPosition: position))
+                                  nullable: known?.nullable ?? true, primaryKeyPosition: position))
         }
         relations[message.relationID] = EventTable(prefix: prefix, database: catalog.database, name: name, columns: columns)
     }
 
     subscript(id: UInt32) -> EventTable? { relations[id] }
 
-    private struct CatalogColumn {
-        let notNull: Bool
-        let typeName: String
-        let keyPosition: Int?
-    }
-
-    /// The table's columns as the catalog has them now (the Relation message may describe an
-    /// older shape; only what still matches by name is used).
-    private func describeColumns(_ name: TableName) throws -> [String: CatalogColumn] {
-        let result = try catalog.query("""
-            SELECT a.attname, a.attnotnull, format_type(a.atttypid, a.atttypmod),
-                   array_position(i.indkey::int2[], a.attnum) - array_lower(i.indkey::int2[], 1) + 1
-            FROM pg_attribute a
-            JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
-            WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
-            """, [name.schema, name.table], context: "cannot read the columns of \(name)")
-        var columns: [String: CatalogColumn] = [:]
-        for r in 0..<result.rowCount {
-            columns[result.string(r, 0)] = CatalogColumn(notNull: result.string(r, 1) == "t", typeName: result.string(r, 2),
-                                                         keyPosition: result.value(r, 3).flatMap { Int($0) })
+    /// The table's columns as the catalog has them now, by name (the Relation message may
+    /// describe an older shape; only what still matches by name is used). A table dropped since
+    /// the change was written has none: its events then carry what pgoutput says alone.
+    private func catalogColumns(_ name: TableName) throws -> [String: Column] {
+        do {
+            let schema = try TableSchema.load(name, connection: catalog, types: types)
+            return Dictionary(schema.columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        } catch let error as PostgresError where error.sqlState == "42P01" {
+            return [:]
         }
-        return columns
     }
 }
