@@ -6,8 +6,8 @@ struct AvroEventEncoder {
     let schemas: DebeziumAvroSchema
     private let columns: [Column]
     private let keyIndices: [Int]
-    private let prefix: String
-    private let database: String
+    let prefix: String
+    let database: String
     private let table: TableName
     private var converter = TextValueConverter()
     private var sink = AvroValueSink()
@@ -18,8 +18,7 @@ struct AvroEventEncoder {
         self.database = database
         self.table = table
         self.columns = columns
-        keyIndices = columns.indices.filter { columns[$0].primaryKeyPosition != nil }
-            .sorted { columns[$0].primaryKeyPosition! < columns[$1].primaryKeyPosition! }
+        keyIndices = columns.primaryKeyIndices
         schemas = DebeziumAvroSchema(prefix: prefix, table: table, columns: columns)
     }
 

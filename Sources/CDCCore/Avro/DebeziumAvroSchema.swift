@@ -14,7 +14,7 @@ public struct DebeziumAvroSchema {
     public init(prefix: String, table: TableName, columns: [Column]) {
         let namespace = "\(prefix).\(table.schema).\(table.table)"
         var names = Set<String>()
-        let keyColumns = columns.filter { $0.primaryKeyPosition != nil }.sorted { $0.primaryKeyPosition! < $1.primaryKeyPosition! }
+        let keyColumns = columns.primaryKeyIndices.map { columns[$0] }
         key = keyColumns.isEmpty ? nil : Self.record("Key", namespace: namespace, columns: keyColumns, names: &names)
         var valueNames = Set<String>()
         let row = Self.record("Value", namespace: namespace, columns: columns, names: &valueNames)

@@ -21,8 +21,7 @@ public final class EventTable {
         self.database = database
         self.name = name
         self.columns = columns
-        keyIndices = columns.indices.filter { columns[$0].primaryKeyPosition != nil }
-            .sorted { columns[$0].primaryKeyPosition! < columns[$1].primaryKeyPosition! }
+        keyIndices = columns.primaryKeyIndices
     }
 
     /// Whether both describe the same columns of the same table (a sink's state carries over).

@@ -65,3 +65,10 @@ public struct Column: Equatable, Sendable {
         self.primaryKeyPosition = primaryKeyPosition
     }
 }
+
+extension Array where Element == Column {
+    /// Indices of the primary-key columns, in key order (empty: no key).
+    var primaryKeyIndices: [Int] {
+        indices.filter { self[$0].primaryKeyPosition != nil }.sorted { self[$0].primaryKeyPosition! < self[$1].primaryKeyPosition! }
+    }
+}
