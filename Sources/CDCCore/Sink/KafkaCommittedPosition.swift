@@ -1,3 +1,5 @@
+import AvroCodec
+
 /// `--exactly-once`'s record of progress: with every Kafka transaction, one record in a
 /// compacted topic, key = the slot, value = `{"slot":…,"lsn":"X/X"}` where the LSN is where the
 /// stream resumes (everything before it is committed to Kafka). Written inside the same Kafka
@@ -53,10 +55,8 @@ enum KafkaCommittedPosition {
 
     /// The `lsn` member of a record's value.
     static func parse(_ value: [UInt8]) -> LSN? {
-        let text = String(decoding: value, as: UTF8.self)
-        guard let range = text.range(of: #""lsn":""#) else { return nil }
-        let rest = text[range.upperBound...]
-        guard let end = rest.firstIndex(of: "\"") else { return nil }
-        return LSN(String(rest[..<end]))
+        guard case .object(let members)? = try? AvroJSONValue(parsing: String(decoding: value, as: UTF8.self)),
+              let text = members["lsn"]?.stringValue else { return nil }
+        return LSN(text)
     }
 }

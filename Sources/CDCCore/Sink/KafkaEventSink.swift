@@ -29,9 +29,9 @@ public final class KafkaEventSink: ChangeEventSink {
     private var tables = TableStateCache<TopicState>()
     private var json = JSONEventRenderer()
     private var value = ByteWriter(capacity: 1024)
-    private var keyCopy = ByteWriter(capacity: 256)
     private var existingTopics = Set<String>()
     private var messageSchemaIDs: (key: Int32, value: Int32)?
+    private var messageEncoder: AvroEventEncoder?
 
     private var current = KafkaDeliveryTracker()
     private var pending: [PendingTransaction] = []
@@ -129,15 +129,13 @@ public final class KafkaEventSink: ChangeEventSink {
         } else {
             value.reset()
             try json.writeEvent(op, table: table, before: before, after: after, position: position, into: &value)
-            let hasKey = op != .truncate && keyRow != nil && !table.keyIndices.isEmpty
-            keyCopy.reset()
-            if hasKey, let keyRow, let key = try json.key(table: table, row: keyRow) { keyCopy.write(key) }
-            try keyCopy.bytes.withUnsafeBytes { key in
+            let key = op == .truncate ? nil : try keyRow.flatMap { try json.key(table: table, row: $0) }
+            try withOptionalBytes(key) { key in
                 try value.bytes.withUnsafeBytes { event in
                     // The line's newline is NDJSON framing, not part of the record.
                     let body = UnsafeRawBufferPointer(rebasing: event.dropLast())
-                    try produce(topic: topic, key: hasKey ? key : nil, value: body)
-                    if op == .delete && options.tombstones && hasKey { try produce(topic: topic, key: key, value: nil) }
+                    try produce(topic: topic, key: key, value: body)
+                    if op == .delete && options.tombstones, let key { try produce(topic: topic, key: key, value: nil) }
                 }
             }
         }
@@ -160,7 +158,10 @@ public final class KafkaEventSink: ChangeEventSink {
         switch options.format {
         case .avro:
             let ids = try messageSchemas(topic: topic)
-            let encoder = AvroEventEncoder(prefix: origin.prefix, database: origin.database, table: origin.name, columns: [])
+            if messageEncoder?.prefix != origin.prefix || messageEncoder?.database != origin.database {
+                messageEncoder = AvroEventEncoder(prefix: origin.prefix, database: origin.database, table: origin.name, columns: [])
+            }
+            let encoder = messageEncoder!
             var key = ByteWriter(capacity: 64)
             ConfluentWireFormat.writeHeader(schemaID: ids.key, into: &key)
             key.write(encoder.encodeMessageKey(prefix: prefix))
