@@ -117,7 +117,7 @@ public final class PGConnection {
 
 /// Calls `body` with C strings for `values` that live for the duration of the call.
 private func withCStrings<R>(_ values: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
-    var owned: [UnsafeMutablePointer<CChar>?] = values.map { $0.map { strdup($0) } ?? nil }
+    let owned: [UnsafeMutablePointer<CChar>?] = values.map { $0.map { strdup($0) } ?? nil }
     defer { owned.forEach { free($0) } }
     return body(owned.map { $0.map { UnsafePointer($0) } })
 }
