@@ -38,9 +38,9 @@ JSON
 "$BIN" produce -t "$TOPIC" -K'|' --avro-schema "$TMP/schema.avsc" -l <(sed 's/^/k|/' "$TMP/in.json") 2>"$TMP/err" \
   || { cat "$TMP/err"; fail "cdcctl produce --avro-schema failed"; }
 
-"$CDCCTL_PYTHON" - "$CDCCTL_KAFKA_BROKERS" "$CDCCTL_REGISTRY_URL" "$TOPIC" "$TMP/in.json" <<'PY' || ok=0
-import json, sys, time
-from confluent_kafka import Consumer, TopicPartition, OFFSET_BEGINNING
+PYTHONPATH="$REPO/tests" "$CDCCTL_PYTHON" - "$CDCCTL_KAFKA_BROKERS" "$CDCCTL_REGISTRY_URL" "$TOPIC" "$TMP/in.json" <<'PY' || ok=0
+import json, sys
+from kafka_read import read_topic
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
@@ -48,17 +48,7 @@ brokers, registry_url, topic, given = sys.argv[1:5]
 NAME = "kafka-avro-produce"
 registry = SchemaRegistryClient({"url": registry_url})
 deserialize = AvroDeserializer(registry)
-c = Consumer({"bootstrap.servers": brokers, "group.id": "check", "enable.auto.commit": False})
-partitions = c.list_topics(topic, timeout=10).topics[topic].partitions
-c.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
-got, quiet = [], time.time()
-while time.time() - quiet < 3:
-    m = c.poll(0.2)
-    if m is None or m.error():
-        continue
-    quiet = time.time()
-    got.append((m.key(), deserialize(m.value(), SerializationContext(topic, MessageField.VALUE))))
-c.close()
+got = [(m.key(), deserialize(m.value(), SerializationContext(topic, MessageField.VALUE))) for m in read_topic(brokers, topic)]
 expected = [dict({"note": None}, **json.loads(line)) for line in open(given)]
 ok = [v for _, v in got] == expected and all(k == b"k" for k, _ in got)
 print(("PASS" if ok else "FAIL") + f": {NAME}: AvroDeserializer decodes the {len(expected)} records to the JSON given (keys untouched)"

@@ -57,24 +57,14 @@ END=$(sql "select pg_current_wal_lsn()")
 if "$BIN" stream "${stream_args[@]}" --endpos "$END" 2>"$TMP/err2"; then pass "the restart with --endpos exits 0"
 else cat "$TMP/err2"; bad "the restart failed"; fi
 # -q silences notices; run the check of the skip through the offsets topic instead.
-"$CDCCTL_PYTHON" - "$CDCCTL_KAFKA_BROKERS" "$TOPIC" "$S.cdcctl-offsets" "$S" "$END" <<'PY' || ok=0
-import json, sys, time
+PYTHONPATH="$REPO/tests" "$CDCCTL_PYTHON" - "$CDCCTL_KAFKA_BROKERS" "$TOPIC" "$S.cdcctl-offsets" "$S" "$END" <<'PY' || ok=0
+import json, sys
 from collections import Counter
-from confluent_kafka import Consumer, TopicPartition, OFFSET_BEGINNING
+from kafka_read import read_topic
 brokers, topic, offsets_topic, slot, end = sys.argv[1:6]
 NAME = "kafka-exactly-once"
 def read(t):
-    c = Consumer({"bootstrap.servers": brokers, "group.id": "check", "isolation.level": "read_committed", "enable.auto.commit": False})
-    c.assign([TopicPartition(t, 0, OFFSET_BEGINNING)])
-    out, quiet = [], time.time()
-    while time.time() - quiet < 3:
-        m = c.poll(0.2)
-        if m is None or m.error():
-            continue
-        quiet = time.time()
-        out.append(m)
-    c.close()
-    return out
+    return read_topic(brokers, t, isolation="read_committed")
 records = read(topic)
 ids = Counter(json.loads(m.value())["after"]["id"] for m in records)
 expected = set(range(1, 4)) | {g for i in range(1, 31) for g in range(i * 100, i * 100 + 10)}

@@ -5,9 +5,9 @@ Usage: kafka_stream_check.py BROKERS REGISTRY_URL TOPIC EXPECTED_OPS FINAL_ROWS_
   EXPECTED_OPS     the ops in commit order, e.g. "r r r c c u d - c"  ("-" is a tombstone)
   FINAL_ROWS_JSON  the table's final rows from PostgreSQL: [{"id":..,"name":..,"amount":"1.50",..}]
 """
-import json, sys, time
+import json, sys
 from decimal import Decimal
-from confluent_kafka import Consumer, TopicPartition, OFFSET_BEGINNING
+from kafka_read import read_topic
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
@@ -30,17 +30,7 @@ deserialize = AvroDeserializer(registry)
 
 
 def read(t):
-    consumer = Consumer({"bootstrap.servers": brokers, "group.id": "unused", "enable.auto.commit": False})
-    consumer.assign([TopicPartition(t, 0, OFFSET_BEGINNING)])
-    out, quiet_since = [], time.time()
-    while time.time() - quiet_since < 3:
-        m = consumer.poll(0.2)
-        if m is None or m.error():
-            continue
-        quiet_since = time.time()
-        out.append(m)
-    consumer.close()
-    return out
+    return read_topic(brokers, t)
 
 
 records = read(topic)
