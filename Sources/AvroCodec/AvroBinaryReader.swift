@@ -73,20 +73,22 @@ public struct AvroBinaryReader {
 
     /// Little-endian binary32.
     public mutating func readFloat() throws -> Float {
-        guard remaining >= 4 else { throw fail(offset, "truncated float") }
-        var bits: UInt32 = 0
-        for i in 0..<4 { bits |= UInt32(bytes[offset + i]) << (8 * UInt32(i)) }
-        offset += 4
-        return Float(bitPattern: bits)
+        Float(bitPattern: try readLittleEndian(UInt32.self, "float"))
     }
 
     /// Little-endian binary64.
     public mutating func readDouble() throws -> Double {
-        guard remaining >= 8 else { throw fail(offset, "truncated double") }
-        var bits: UInt64 = 0
-        for i in 0..<8 { bits |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
-        offset += 8
-        return Double(bitPattern: bits)
+        Double(bitPattern: try readLittleEndian(UInt64.self, "double"))
+    }
+
+    /// The bits of a fixed-size little-endian value; `what` names it when the input is too short.
+    private mutating func readLittleEndian<Bits: FixedWidthInteger & UnsignedInteger>(_: Bits.Type, _ what: String) throws -> Bits {
+        let size = MemoryLayout<Bits>.size
+        guard remaining >= size else { throw fail(offset, "truncated \(what)") }
+        var bits: Bits = 0
+        for i in 0..<size { bits |= Bits(bytes[offset + i]) << (8 * i) }
+        offset += size
+        return bits
     }
 
     /// A length prefix that must be non-negative and fit in the remaining input.

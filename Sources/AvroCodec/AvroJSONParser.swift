@@ -106,14 +106,7 @@ enum AvroJSONParser {
             guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }
             var v: UInt32 = 0
             for _ in 0..<4 {
-                let c = bytes[index]
-                let d: UInt8
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
-                default: throw error("invalid hex digit in \\u escape")
-                }
+                guard let d = AvroJSONReader.hexDigit(bytes[index]) else { throw error("invalid hex digit in \\u escape") }
                 v = v << 4 | UInt32(d)
                 index += 1
             }

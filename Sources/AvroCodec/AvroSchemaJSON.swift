@@ -61,41 +61,32 @@ enum AvroSchemaWriter {
         case .map(let values): writeUnnamed(.map(values), nil, ns, &out)
         case .annotated(let inner, let annotations): writeUnnamed(inner, annotations, ns, &out)
         case .record(let r):
-            var o = ObjectWriter(&out)
-            o.key("type", &out); out += "\"record\""
-            writeNaming(&o, &out, r.name, r.namespace, ns, r.doc, r.aliases)
-            o.key("fields", &out); out += "["
-            for (i, field) in r.fields.enumerated() {
-                if i > 0 { out += "," }
-                var f = ObjectWriter(&out)
-                f.key("name", &out); AvroJSONValue.writeString(field.name, to: &out)
-                f.key("type", &out); write(field.type, enclosingNamespace: r.namespace, to: &out)
-                if let d = field.defaultValue { f.key("default", &out); d.write(to: &out) }
-                if let doc = field.doc { f.key("doc", &out); AvroJSONValue.writeString(doc, to: &out) }
-                if !field.aliases.isEmpty { f.key("aliases", &out); AvroJSONValue.array(field.aliases.map { .string($0) }).write(to: &out) }
-                if let order = field.order { f.key("order", &out); AvroJSONValue.writeString(order, to: &out) }
-                f.properties(field.properties, &out)
-                out += "}"
+            writeNamed("record", r.name, r.namespace, ns, r.doc, r.aliases, r.properties, &out) { o, out in
+                o.key("fields", &out); out += "["
+                for (i, field) in r.fields.enumerated() {
+                    if i > 0 { out += "," }
+                    var f = ObjectWriter(&out)
+                    f.key("name", &out); AvroJSONValue.writeString(field.name, to: &out)
+                    f.key("type", &out); write(field.type, enclosingNamespace: r.namespace, to: &out)
+                    if let d = field.defaultValue { f.key("default", &out); d.write(to: &out) }
+                    if let doc = field.doc { f.key("doc", &out); AvroJSONValue.writeString(doc, to: &out) }
+                    if !field.aliases.isEmpty { f.key("aliases", &out); AvroJSONValue.array(field.aliases.map { .string($0) }).write(to: &out) }
+                    if let order = field.order { f.key("order", &out); AvroJSONValue.writeString(order, to: &out) }
+                    f.properties(field.properties, &out)
+                    out += "}"
+                }
+                out += "]"
             }
-            out += "]"
-            o.properties(r.properties, &out)
-            out += "}"
         case .enum(let e):
-            var o = ObjectWriter(&out)
-            o.key("type", &out); out += "\"enum\""
-            writeNaming(&o, &out, e.name, e.namespace, ns, e.doc, e.aliases)
-            o.key("symbols", &out); AvroJSONValue.array(e.symbols.map { .string($0) }).write(to: &out)
-            if let d = e.defaultSymbol { o.key("default", &out); AvroJSONValue.writeString(d, to: &out) }
-            o.properties(e.properties, &out)
-            out += "}"
+            writeNamed("enum", e.name, e.namespace, ns, e.doc, e.aliases, e.properties, &out) { o, out in
+                o.key("symbols", &out); AvroJSONValue.array(e.symbols.map { .string($0) }).write(to: &out)
+                if let d = e.defaultSymbol { o.key("default", &out); AvroJSONValue.writeString(d, to: &out) }
+            }
         case .fixed(let f):
-            var o = ObjectWriter(&out)
-            o.key("type", &out); out += "\"fixed\""
-            writeNaming(&o, &out, f.name, f.namespace, ns, f.doc, f.aliases)
-            o.key("size", &out); out += String(f.size)
-            writeLogical(&o, &out, f.logicalType)
-            o.properties(f.properties, &out)
-            out += "}"
+            writeNamed("fixed", f.name, f.namespace, ns, f.doc, f.aliases, f.properties, &out) { o, out in
+                o.key("size", &out); out += String(f.size)
+                writeLogical(&o, &out, f.logicalType)
+            }
         default: break
         }
     }
@@ -118,6 +109,18 @@ enum AvroSchemaWriter {
             writeLogical(&o, &out, annotations.logicalType)
             o.properties(annotations.properties, &out)
         }
+        out += "}"
+    }
+
+    /// Writes a named type (record, enum, fixed) as one object: its type and naming keys, the keys
+    /// `body` writes, then its extra properties.
+    static func writeNamed(_ type: String, _ name: String, _ namespace: String?, _ enclosing: String?, _ doc: String?, _ aliases: [String],
+                           _ properties: [String: AvroJSONValue], _ out: inout String, body: (inout ObjectWriter, inout String) -> Void) {
+        var o = ObjectWriter(&out)
+        o.key("type", &out); AvroJSONValue.writeString(type, to: &out)
+        writeNaming(&o, &out, name, namespace, enclosing, doc, aliases)
+        body(&o, &out)
+        o.properties(properties, &out)
         out += "}"
     }
 

@@ -9,12 +9,13 @@ struct CDCCtl: ParsableCommand {
             abstract: "Change data capture from PostgreSQL: snapshots and streams as Debezium-shaped events.",
             discussion: """
                 Events are written as NDJSON on stdout (one event per line), in the shape of \
-                Debezium's PostgreSQL connector. Defaults come from CDCCTL_PG_URL and the other \
-                CDCCTL_* variables that `scripts/stack env` prints.
+                Debezium's PostgreSQL connector. Defaults come from the environment: CDCCTL_PG_URL \
+                (PostgreSQL), CDCCTL_KAFKA_BROKERS (Kafka) and CDCCTL_REGISTRY_URL (schema registry).
                 """,
             version: VersionReport.text,
             subcommands: [SnapshotCommand.self, StreamCommand.self, RegistryCommand.self,
-                          ConsumeCommand.self, ProduceCommand.self, TopicsCommand.self]
+                          ConsumeCommand.self, ProduceCommand.self, TopicsCommand.self,
+                          SlotsCommand.self, CheckCommand.self]
         )
     }
 }

@@ -28,25 +28,30 @@ struct EventSinkOptions: ParsableArguments {
     @Flag(help: "No tombstone (null value) after each delete.")
     var noTombstones = false
 
-    @Option(help: ArgumentHelp("Partitions of topics cdcctl creates.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Partitions of topics cdcctl creates.", valueName: "n"))
     var partitions: Int32 = 1
 
-    @Option(help: ArgumentHelp("Replication factor of topics cdcctl creates (-1: the broker's default).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Replication factor of topics cdcctl creates (-1: the broker's default).", valueName: "n"))
     var replicationFactor: Int32 = 1
 
     /// Whether events go to Kafka.
     var toKafka: Bool { kafka || connection.brokers != nil || format == .avro }
 
     func validate() throws {
-        if let problem = KafkaSinkOptions.problem(topicTemplate: topicTemplate) { throw ValidationError(problem) }
+        switch KafkaSinkOptions.problem(topicTemplate: topicTemplate) {
+        case .empty?: throw ValidationError("--topic-template is empty")
+        case .unknownPlaceholder?: throw ValidationError("--topic-template '\(topicTemplate)' has a placeholder other than {prefix}, {schema}, {table}")
+        case nil: break
+        }
         if partitions < 1 && partitions != -1 { throw ValidationError("--partitions must be positive (or -1 for the broker's default)") }
         if replicationFactor < 1 && replicationFactor != -1 { throw ValidationError("--replication-factor must be positive (or -1 for the broker's default)") }
     }
 
     /// The Kafka sink, or nil for stdout. `exactlyOnce` makes the producer transactional with
-    /// `transactionalID` (unless -X sets one).
-    func makeKafkaSink(exactlyOnce: KafkaSinkOptions.ExactlyOnce? = nil, transactionTopic: String? = nil, transactionalID: String? = nil,
-                       log: @escaping (String) -> Void) throws -> KafkaEventSink? {
+    /// `transactionalID` (unless -X sets one). Fails when the broker (or, for Avro, the registry)
+    /// does not answer within -m seconds (default 10).
+    func makeKafkaSink(snapshot: Bool = false, exactlyOnce: KafkaSinkOptions.ExactlyOnce? = nil, transactionTopic: String? = nil, transactionalID: String? = nil,
+                       stop: StopToken, log: @escaping (String) -> Void) throws -> KafkaEventSink? {
         guard toKafka else {
             if exactlyOnce != nil { throw ValidationError("--exactly-once needs Kafka: pass -b host:port or --kafka") }
             return nil
@@ -59,11 +64,30 @@ struct EventSinkOptions: ParsableArguments {
         options.replicationFactor = replicationFactor
         options.exactlyOnce = exactlyOnce
         options.transactionTopic = transactionTopic
-        var defaults = KafkaEventSink.producerDefaults
-        if exactlyOnce != nil, let transactionalID { defaults.append(("transactional.id", transactionalID)) }
-        let config = try connection.makeConfig(defaults: defaults)
-        let client = options.format == .avro ? try registryURL.map { try SchemaRegistryClient(url: $0) } : nil
-        return try KafkaEventSink(producer: try RDKafkaProducer(config: config), registry: client, options: options,
-                                  positionReader: exactlyOnce != nil ? try connection.makeConfig() : nil, log: log)
+        options.isSnapshot = snapshot
+        let settings = KafkaSinkSettings(connection: try connection.settings(), options: options, registryURL: registryURL, transactionalID: transactionalID)
+        let sink: KafkaEventSink
+        do {
+            sink = try KafkaEventSink.make(settings: settings, stop: stop, log: log)
+        } catch let error as KafkaSinkError {
+            throw SinkSetupError(error)
+        }
+        // Before anything is read or created: an unreachable broker or registry fails now.
+        try SinkReachability.check(settings, timeout: connection.metadataTimeout ?? 10)
+        return sink
+    }
+}
+
+/// A `KafkaSinkError` worded with the flags that fix it.
+struct SinkSetupError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ error: KafkaSinkError) {
+        switch error {
+        case .avroNeedsRegistry:
+            description = "--format avro needs a schema registry: pass --registry URL or set CDCCTL_REGISTRY_URL"
+        case .exactlyOnceNeedsTransactionalProducer:
+            description = "--exactly-once needs a transactional producer (transactional.id)"
+        }
     }
 }

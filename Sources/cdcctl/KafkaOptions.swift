@@ -4,7 +4,7 @@ import CDCCore
 /// The Kafka connection flags shared by `consume`, `produce` and `topics` (kcat's -b, -X, -m).
 struct KafkaOptions: ParsableArguments {
     @Option(name: [.customShort("b", allowingJoined: true), .customLong("brokers")],
-            help: ArgumentHelp("Bootstrap brokers, host:port[,…] (default: $CDCCTL_KAFKA_BROKERS).", valueName: "brokers"))
+            help: ArgumentHelp("Bootstrap brokers, host:port[,host:port...] (default: $CDCCTL_KAFKA_BROKERS).", valueName: "brokers"))
     var brokers: String?
 
     @Option(name: [.customShort("X", allowingJoined: true), .customLong("property")],
@@ -30,27 +30,22 @@ struct KafkaOptions: ParsableArguments {
         Int32(min((metadataTimeout ?? defaultSeconds) * 1000, Double(Int32.max)))
     }
 
-    /// A configuration: the brokers, quiet logs (unless -v), `defaults`, then every -X in order
-    /// (so -X overrides what the command chose).
-    func makeConfig(defaults: [(String, String)] = []) throws -> RDKafkaConfig {
+    /// The connection these flags describe: -b (or $CDCCTL_KAFKA_BROKERS), every -X in order, -v.
+    func settings() throws -> KafkaConnectionSettings {
         guard let brokers = brokers ?? Environment.value("CDCCTL_KAFKA_BROKERS") else {
             throw ValidationError("no Kafka brokers given: pass -b host:port or set CDCCTL_KAFKA_BROKERS")
         }
-        let config = RDKafkaConfig()
-        try config.set("bootstrap.servers", brokers)
-        try config.set("client.id", "cdcctl")
-        // Errors reach the user as one `cdcctl: error:` line; librdkafka's logs only with -v
-        // (or -X debug=…, which raises the level by itself).
-        try config.set("log_level", verbose ? "6" : "0")
-        for (key, value) in defaults { try config.set(key, value) }
-        for property in properties {
-            guard let (key, value) = KafkaOptions.split(property) else { continue }
-            try config.set(key, value)
-        }
-        return config
+        return KafkaConnectionSettings(brokers: brokers, properties: properties.compactMap(KafkaOptions.split), verbose: verbose)
     }
 
-    private static func split(_ property: String) -> (String, String)? {
+    /// A configuration: the brokers, quiet logs (unless -v), `defaults`, then every -X in order
+    /// (so -X overrides what the command chose).
+    func makeConfig(defaults: [(String, String)] = []) throws -> RDKafkaConfig {
+        try settings().makeConfig(defaults: defaults)
+    }
+
+    /// A -X `property=value` as its two parts; nil without a `=` or with an empty name.
+    static func split(_ property: String) -> (String, String)? {
         guard let eq = property.firstIndex(of: "="), eq != property.startIndex else { return nil }
         return (String(property[..<eq]), String(property[property.index(after: eq)...]))
     }

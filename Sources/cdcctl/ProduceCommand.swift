@@ -9,11 +9,17 @@ struct ProduceCommand: ParsableCommand {
         abstract: "Write input lines as Kafka messages, like kcat -P.",
         discussion: """
             Reads stdin, or the file given with -l; -D sets what separates messages (default: a \
-            newline). Input streams through: memory does not grow with it. Empty lines are skipped. The \
+            newline). Input streams through: memory does not grow with it. A broker must answer \
+            within -m seconds (default 5) before any input is read. Empty lines are skipped. The \
             producer is idempotent (-X enable.idempotence=false turns that off). With \
             -X transactional.id=ID the whole input is one transaction, committed at the end of the \
             input and aborted on any failure or on SIGINT/SIGTERM. Exits non-zero unless every \
-            message was delivered.
+            message was delivered. With --avro-schema each value is one JSON text in the \
+            --json-form (natural: what consume prints; avro: the Avro specification's JSON \
+            encoding); a decimal is a string in both natural ("-0.01") and avro (its bytes) form, \
+            never a JSON number. A value that does not fit the schema stops produce with one error \
+            line naming the record number, the field path and the expected type: the records \
+            before it were already produced, unless -X transactional.id=ID makes it all or nothing.
             """
     )
 
@@ -22,7 +28,7 @@ struct ProduceCommand: ParsableCommand {
     @Option(name: [.customShort("t", allowingJoined: true), .customLong("topic")], help: "The topic to write to.")
     var topic: String
 
-    @Option(name: [.customShort("p", allowingJoined: true), .customLong("partition")],
+    @Option(name: [.customShort("p", allowingJoined: true), .customLong("partition")], parsing: .unconditional,
             help: "The partition; -1 lets the key's hash choose.")
     var partition: Int32 = -1
 
@@ -48,11 +54,15 @@ struct ProduceCommand: ParsableCommand {
             help: ArgumentHelp("What separates messages in the input (\\n \\t \\r \\xNN escapes).", valueName: "delim"))
     var delimiter: String = "\\n"
 
-    @Option(name: [.customShort("c", allowingJoined: true), .customLong("count")], help: "Stop after this many messages.")
+    @Option(name: [.customShort("c", allowingJoined: true), .customLong("count")], parsing: .unconditional,
+            help: "Stop after this many messages.")
     var count: Int?
 
     @Option(help: ArgumentHelp("Encode each value (a JSON text) as Avro with this schema, in Confluent's wire format through the registry.", valueName: "file"))
     var avroSchema: String?
+
+    @Option(help: ArgumentHelp("The JSON --avro-schema reads: natural (what consume prints: unions unwrapped, bytes and fixed as base64, decimals as strings, dates and times as ISO strings or numbers) or avro (the Avro specification's JSON encoding: unions wrapped, bytes as code points U+0000-U+00FF).", valueName: "natural|avro"))
+    var jsonForm: AvroJSONForm?
 
     @Option(help: ArgumentHelp("The registry subject of --avro-schema (default: <topic>-value).", valueName: "subject"))
     var valueSubject: String?
@@ -66,8 +76,9 @@ struct ProduceCommand: ParsableCommand {
             throw ValidationError("invalid -H '\(h)': expected name=value or name")
         }
         if let count, count <= 0 { throw ValidationError("-c must be a positive number of messages") }
-        if avroSchema == nil && (valueSubject != nil || registry != nil) {
-            throw ValidationError("--value-subject and --registry only apply with --avro-schema FILE")
+        if partition < -1 { throw ValidationError("-p must be a partition number (0 or more, or -1 to let the key's hash choose)") }
+        if avroSchema == nil && (valueSubject != nil || registry != nil || jsonForm != nil) {
+            throw ValidationError("--value-subject, --registry and --json-form only apply with --avro-schema FILE")
         }
         do {
             if try KafkaEscapes.delimiter(delimiter).isEmpty { throw ValidationError("the -D delimiter must not be empty when producing") }
@@ -86,6 +97,7 @@ struct ProduceCommand: ParsableCommand {
         options.emptyAsNull = emptyAsNull
         options.limit = count
         options.transactionTimeout = kafka.timeoutMs(default: 60)
+        options.connectTimeout = kafka.timeoutMs()
         var avroValues: AvroJSONLineEncoder?
         if let avroSchema {
             guard let url = registry ?? Environment.registryURL else {
@@ -96,13 +108,13 @@ struct ProduceCommand: ParsableCommand {
                 throw ValidationError("cannot read --avro-schema \(avroSchema): \(error.localizedDescription)")
             }
             avroValues = try AvroJSONLineEncoder(schemaJSON: text, source: avroSchema, subject: valueSubject ?? "\(topic)-value",
-                                                         registry: try SchemaRegistryClient(url: url))
+                                                 form: jsonForm ?? .natural, registry: try SchemaRegistryClient(url: url))
         }
         let producer = try RDKafkaProducer(config: try kafka.makeConfig(defaults: [("enable.idempotence", "true")]))
         let separator = try KafkaEscapes.delimiter(delimiter)
         let input = try file.map { try DelimitedInputReader(path: $0, delimiter: separator) }
             ?? DelimitedInputReader(fd: 0, delimiter: separator)
-        StopSignal.install()
-        _ = try KafkaProduceSession(producer: producer, options: options, avroValues: avroValues).run(input: input, shouldStop: { StopSignal.isRaised })
+        let stop = SignalTrap.stopToken()
+        _ = try KafkaProduceSession(producer: producer, options: options, avroValues: avroValues).run(input: input, shouldStop: { stop.isRaised })
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CDCCore
+import SchemaRegistryServer
 import Glibc
 
 /// `cdcctl registry`: an embedded, Confluent-compatible schema registry.
@@ -38,13 +39,14 @@ struct RegistryServeCommand: ParsableCommand {
         let dataDir = dataDir
         var log: (@Sendable (String) -> Void)? = nil
         if verbose { log = { line in printToStderr(line) } }
+        let stop = SignalTrap.stopToken()
         try RegistryService.serve(
-            listen: listen, dataDirectory: dataDir,
+            listen: listen, dataDirectory: dataDir, stopRequested: { stop.isRaised },
             onListening: { url in printToStderr("registry listening on \(url) (data \(dataDir))") },
             log: log)
     }
 }
 
 private func printToStderr(_ line: String) {
-    fputs("cdcctl: \(line)\n", stderr)
+    StandardError.notice(line)
 }

@@ -21,6 +21,9 @@ struct SnapshotCommand: ParsableCommand {
     @Option(name: .long, help: "The logical server name (Debezium's topic.prefix), reported as source.name.")
     var topicPrefix: String = "cdcctl"
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Read each table in N ranges on N connections sharing one exported snapshot (events stay in range order).", valueName: "n"))
+    var parallel: Int = 1
+
     @Flag(name: [.short, .long], help: "No progress line on stderr.")
     var quiet = false
 
@@ -30,15 +33,17 @@ struct SnapshotCommand: ParsableCommand {
         for name in table where TableName(parsing: name) == nil {
             throw ValidationError("invalid table name '\(name)': expected schema.table")
         }
+        if parallel < 1 || parallel > 64 { throw ValidationError("--parallel must be between 1 and 64") }
     }
 
     func run() throws {
-        let connection = try PGConnection(conninfo: try database.conninfo())
-        let options = SnapshotOptions(tables: table.compactMap(TableName.init(parsing:)), prefix: topicPrefix)
+        let conninfo = try database.conninfo()
+        let connection = try PGConnection(conninfo: conninfo)
+        let options = SnapshotOptions(tables: table.compactMap(TableName.init(parsing:)), prefix: topicPrefix, parallel: parallel)
         var reader = SnapshotReader(connection: connection, options: options,
-                                    progress: ProgressReporter(enabled: !quiet && ProgressReporter.stderrIsTerminal))
+                                    progress: ProgressReporter(enabled: !quiet && ProgressReporter.stderrIsTerminal), conninfo: conninfo)
         let quiet = quiet
-        if let kafka = try sink.makeKafkaSink(log: { notice in if !quiet { fputs("cdcctl: \(notice)\n", stderr) } }) {
+        if let kafka = try sink.makeKafkaSink(snapshot: true, stop: SignalTrap.stopToken(), log: { notice in if !quiet { StandardError.notice(notice) } }) {
             _ = try reader.run(kafka: kafka)
         } else {
             _ = try reader.runToStandardOutput()

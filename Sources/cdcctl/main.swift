@@ -12,8 +12,9 @@ do {
     if code == .success || error is ExitCode {
         CDCCtl.exit(withError: error)
     }
-    let message = CDCCtl.message(for: error)
+    let message = CommandSuggestion.unknownCommand(Array(CommandLine.arguments.dropFirst()), root: CDCCtl.self)
+        ?? CDCCtl.errorMessage(for: error)
     let oneLine = message.split(whereSeparator: { $0 == "\n" }).joined(separator: " ")
-    fputs("cdcctl: error: \(oneLine)\n", stderr)
+    StandardError.write("cdcctl: error: \(oneLine)\n")
     exit(code.rawValue == 0 ? 1 : code.rawValue)
 }

@@ -35,6 +35,31 @@ final class AvroCanonicalFormTests: XCTestCase {
         }
     }
 
+    /// Keeping nothing is Parsing Canonical Form; kept attributes come after the canonical
+    /// members, in `Extras`' order, and an annotation with nothing kept leaves no trace.
+    func testExtendedFormKeepsOnlyWhatItIsAskedTo() throws {
+        for (json, pcf, _) in fastavro {
+            XCTAssertEqual(try AvroSchema(json: json).canonicalForm(keeping: .init()), pcf, json)
+        }
+        let everything = AvroCanonicalForm.Extras(docs: true, aliases: true, defaults: true, order: true, logicalTypes: true,
+                                                  properties: { $0.hasPrefix("connect.") })
+        let schema = try AvroSchema(json: #"""
+            {"connect.name":"n.R","type":"record","name":"R","namespace":"n","doc":"d","aliases":["Z","A"],"x":1,
+             "fields":[{"name":"f","type":{"type":"double","name":"ignored","x":2},"default":1.0,"order":"descending","doc":"fd"},
+                       {"name":"g","type":{"type":"array","items":"string","connect.version":1}},
+                       {"name":"h","type":{"type":"bytes","logicalType":"decimal","scale":2,"precision":9,"connect.parameters":{"b":"2","a":"1"}}},
+                       {"name":"e","type":{"type":"enum","name":"E","symbols":["X","Y"],"default":"Y"}},
+                       {"name":"k","type":{"type":"fixed","name":"K","size":16,"logicalType":"uuid"}}]}
+            """#)
+        XCTAssertEqual(schema.canonicalForm(keeping: everything), #"{"name":"n.R","type":"record","fields":["#
+            + #"{"name":"f","type":"double","doc":"fd","default":1,"order":"descending"},"#
+            + #"{"name":"g","type":{"type":"array","items":"string","connect.version":1}},"#
+            + #"{"name":"h","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2,"connect.parameters":{"a":"1","b":"2"}}},"#
+            + #"{"name":"e","type":{"name":"n.E","type":"enum","symbols":["X","Y"],"default":"Y"}},"#
+            + #"{"name":"k","type":{"name":"n.K","type":"fixed","size":16,"logicalType":"uuid"}}],"#
+            + #""doc":"d","aliases":["n.A","n.Z"],"connect.name":"n.R"}"#)
+    }
+
     func testSpecExampleForInt() throws {
         // The spec's single-object encoding example header for "int" is C3 01 8F 5C 39 3F 1A D5 75 72.
         XCTAssertEqual(try AvroSchema(json: #""int""#).fingerprint(), 0x7275_D51A_3F39_5C8F)

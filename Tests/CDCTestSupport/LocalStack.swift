@@ -2,7 +2,8 @@ import Foundation
 
 /// The local stack the server-backed tests use: the `CDCCTL_*` variables that CI's
 /// `scripts/test` exports, or, when they are missing, those of `scripts/stack up` (run once per
-/// test process). Tests never skip for want of a server.
+/// test process). Tests never skip for want of a server. Also `psql` for fixtures and the Python
+/// with the test clients.
 public enum LocalStack {
     /// The package root: the nearest directory above this file holding Package.swift.
     public static let packageRoot: URL = {
@@ -18,12 +19,60 @@ public enum LocalStack {
     /// `CDCCTL_PG_URL`.
     public static func pgURL() throws -> String { try resolved.get() }
 
+    /// `CDCCTL_KAFKA_BROKERS`, or the one `scripts/stack up` exports (started once per process).
+    public static func kafkaBrokers() throws -> String {
+        if let value = getenv("CDCCTL_KAFKA_BROKERS").map({ String(cString: $0) }), !value.isEmpty { return value }
+        _ = try pgURL() // runs scripts/stack up, which also exports CDCCTL_KAFKA_BROKERS
+        guard let value = getenv("CDCCTL_KAFKA_BROKERS").map({ String(cString: $0) }), !value.isEmpty else {
+            throw HarnessError("scripts/stack up exported no CDCCTL_KAFKA_BROKERS")
+        }
+        return value
+    }
+
+    /// The Python that has the test clients (confluent-kafka, fastavro): `CDCCTL_PYTHON`, else
+    /// the venv `scripts/setup` makes (which is what `scripts/stack up` exports). Starts nothing.
+    public static var python: String {
+        ProcessInfo.processInfo.environment["CDCCTL_PYTHON"] ?? "/usr/local/lib/cdcctl/venv/bin/python"
+    }
+
+    /// The stack's URL with another user and/or database (and optionally a password).
+    public static func url(user: String? = nil, password: String? = nil, database: String? = nil) throws -> String {
+        guard var parts = URLComponents(string: try pgURL()) else { throw HarnessError("cannot parse \(try pgURL())") }
+        if let user { parts.user = user }
+        if let password { parts.password = password }
+        if let database { parts.path = "/" + database }
+        guard let url = parts.string else { throw HarnessError("cannot build a URL from \(parts)") }
+        return url
+    }
+
+    /// The psql that scripts/stack uses (PostgreSQL 15), or the one on PATH.
+    public static var psql: URL {
+        let pinned = "/usr/lib/postgresql/15/bin/psql"
+        if FileManager.default.isExecutableFile(atPath: pinned) { return URL(fileURLWithPath: pinned) }
+        return URL(fileURLWithPath: "/usr/bin/psql")
+    }
+
+    /// Runs SQL with psql as the stack's superuser and returns its unaligned output; throws with
+    /// psql's stderr when it fails.
+    @discardableResult
+    public static func sql(_ statements: String) throws -> String {
+        let result = try ProcessRunner.run(psql, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", try pgURL(), "-c", statements])
+        guard result.status == 0 else { throw HarnessError("psql failed (\(result.status)): \(result.stderr)\nSQL: \(statements)") }
+        return result.text
+    }
+
+    /// A fresh lower-case identifier for a test's schema, role or database.
+    public static func uniqueName(_ prefix: String) -> String {
+        let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
+        return "\(prefix)_\(getpid())_\(suffix)"
+    }
+
     private static let resolved: Result<String, Error> = Result {
         if let url = ProcessInfo.processInfo.environment["CDCCTL_PG_URL"], !url.isEmpty { return url }
         let exports = try stackUp()
         for (name, value) in exports where name.hasPrefix("CDCCTL_") { setenv(name, value, 0) }
         guard let url = exports["CDCCTL_PG_URL"], !url.isEmpty else {
-            throw LocalStackError(description: "scripts/stack up printed no CDCCTL_PG_URL")
+            throw HarnessError("scripts/stack up printed no CDCCTL_PG_URL")
         }
         return url
     }
@@ -41,7 +90,7 @@ public enum LocalStack {
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         let status = waitForExit(process)
         guard status == 0 else {
-            throw LocalStackError(description: "scripts/stack up exited with status \(status)")
+            throw HarnessError("scripts/stack up exited with status \(status)")
         }
         return parseExports(String(decoding: data, as: UTF8.self))
     }
@@ -76,9 +125,4 @@ public enum LocalStack {
         }
         return result
     }
-}
-
-/// The stack could not be found or started.
-public struct LocalStackError: Error, CustomStringConvertible {
-    public let description: String
 }

@@ -1,8 +1,10 @@
+import CDCTestSupport
 import Foundation
 import XCTest
 
-/// Golden tests of the real `cdcctl` binary: help text, --version, one exact `cdcctl: error: …`
-/// line (with empty stdout and a non-zero exit) for each bad input, and a snapshot happy path.
+/// Golden tests of the real `cdcctl` binary that need no server: help text, --version, the man
+/// page, and one exact `cdcctl: error: …` line (with empty stdout and a non-zero exit) for each bad
+/// input. The ones that need the stack's PostgreSQL are cdcctlStackTests' `CLIGoldenStackTests`.
 /// `CDCCTL_UPDATE_GOLDEN=1 swift test --filter CLIGoldenTests` rewrites Golden/*.txt.
 final class CLIGoldenTests: XCTestCase {
     /// ArgumentParser's exit code for usage errors (EX_USAGE); runtime errors exit 1.
@@ -69,16 +71,6 @@ final class CLIGoldenTests: XCTestCase {
             """)
     }
 
-    func testDatabaseThatDoesNotExist() throws {
-        let name = Stack.uniqueName("gt_nodb")
-        let url = try Stack.url(database: name)
-        let port = try XCTUnwrap(URLComponents(string: url)?.port)
-        try assertError(["snapshot", "--db", url, "-t", "public.t"], status: 1, stderr: """
-            cdcctl: error: cannot connect to \(url): connection to server at "127.0.0.1", port \(port) \
-            failed: FATAL:  database "\(name)" does not exist
-            """)
-    }
-
     func testPasswordIsNotPrinted() throws {
         let secret = "s3cr3t-\(getpid())"
         let url = "postgresql://postgres:\(secret)@127.0.0.1:1/cdcctl"
@@ -107,48 +99,6 @@ final class CLIGoldenTests: XCTestCase {
         }
     }
 
-    func testTableThatDoesNotExist() throws {
-        let schema = try makeSchemaWithRows()
-        try assertError(["snapshot", "--db", try Stack.pgURL(), "-t", "\(schema).missing"], status: 1,
-                        stderr: "cdcctl: error: table \(schema).missing does not exist")
-    }
-
-    /// The first table exists and has rows, but nothing may be written before the second fails.
-    func testSecondTableThatDoesNotExistWritesNothing() throws {
-        let schema = try makeSchemaWithRows()
-        try assertError(["snapshot", "--db", try Stack.pgURL(), "-t", "\(schema).t", "-t", "\(schema).missing"],
-                        status: 1, stderr: "cdcctl: error: table \(schema).missing does not exist")
-    }
-
-    func testPermissionDeniedOnTable() throws {
-        let schema = try makeSchemaWithRows()
-        let role = try makeRole()
-        try Stack.sql("GRANT USAGE ON SCHEMA \(schema) TO \(role)")
-        try assertError(["snapshot", "--db", try Stack.url(user: role), "-t", "\(schema).t"], status: 1,
-                        stderr: "cdcctl: error: cannot read table \(schema).t: permission denied for table t")
-    }
-
-    /// A role with no privileges at all: it cannot even use the schema.
-    func testPermissionDeniedOnSchema() throws {
-        let schema = try makeSchemaWithRows()
-        let role = try makeRole()
-        try assertError(["snapshot", "--db", try Stack.url(user: role), "-t", "\(schema).t"], status: 1,
-                        stderr: "cdcctl: error: cannot read table \(schema).t: permission denied for schema \(schema)")
-    }
-
-    /// The readable first table is large enough to fill the output buffer; the refused second
-    /// table must still leave stdout empty.
-    func testPermissionDeniedOnSecondTableWritesNothing() throws {
-        let schema = try makeSchemaWithRows()
-        let role = try makeRole()
-        try Stack.sql("""
-            CREATE TABLE \(schema).big AS SELECT g AS id, md5(g::text) AS s FROM generate_series(1, 5000) g;
-            GRANT USAGE ON SCHEMA \(schema) TO \(role); GRANT SELECT ON \(schema).big TO \(role);
-            """)
-        try assertError(["snapshot", "--db", try Stack.url(user: role), "-t", "\(schema).big", "-t", "\(schema).t"], status: 1,
-                        stderr: "cdcctl: error: cannot read table \(schema).t: permission denied for table t")
-    }
-
     func testUnknownFlag() throws {
         try assertError(["snapshot", "-t", "x", "--bogus"], status: usageError,
                         stderr: "cdcctl: error: Unknown option '--bogus'")
@@ -172,26 +122,6 @@ final class CLIGoldenTests: XCTestCase {
                         stderr: "cdcctl: error: no database given: pass --db URL or set CDCCTL_PG_URL")
     }
 
-    // MARK: - happy path
-
-    /// Not on a terminal, so no progress line: stderr stays empty even without -q.
-    func testSnapshotWritesOneEventPerRow() throws {
-        let schema = try makeSchemaWithRows()
-        let result = try CLI.run(["snapshot", "--db", try Stack.pgURL(), "-t", "\(schema).t"])
-        XCTAssertEqual(result.status, 0, result.summary)
-        XCTAssertEqual(result.stderr, "", result.summary)
-        try assertThreeReadEvents(result.stdout, schema: schema)
-    }
-
-    /// -q, with the database from CDCCTL_PG_URL instead of --db.
-    func testQuietSnapshotFromEnvironmentURL() throws {
-        let schema = try makeSchemaWithRows()
-        let result = try CLI.run(["snapshot", "-q", "-t", "\(schema).t"], environment: ["CDCCTL_PG_URL": try Stack.pgURL()])
-        XCTAssertEqual(result.status, 0, result.summary)
-        XCTAssertEqual(result.stderr, "", result.summary)
-        try assertThreeReadEvents(result.stdout, schema: schema)
-    }
-
     // MARK: - man page
 
     /// man/cdcctl.1 (scripts/gen-man) must document every option `cdcctl snapshot --help` lists.
@@ -209,19 +139,35 @@ final class CLIGoldenTests: XCTestCase {
         XCTAssertEqual(missing, [], "man/cdcctl.1 lacks snapshot options \(missing): run scripts/gen-man")
     }
 
-    // MARK: - helpers
-
-    /// Asserts a failed run: the status, EMPTY stdout, and stderr exactly `stderr` plus a newline.
-    @discardableResult
-    private func assertError(_ args: [String], status: Int32, environment: [String: String?] = [:], stderr expected: String,
-                             file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
-        let result = try CLI.run(args, environment: environment)
-        let context = "cdcctl \(args.joined(separator: " "))\n\(result.summary)"
-        XCTAssertEqual(result.status, status, context, file: file, line: line)
-        XCTAssertEqual(result.stdout, "", "stdout must stay empty: \(context)", file: file, line: line)
-        XCTAssertEqual(result.stderr, expected + "\n", context, file: file, line: line)
-        return result
+    /// The man page documents consume's and produce's --json-form, keeps the ASCII
+    /// "host:port[,host:port...]" (mdoc dropped a "…"), and names environment variables rather
+    /// than the repository's scripts/stack for an installed binary.
+    func testManPageListsJSONFormAndNoRepositoryScripts() throws {
+        let man = try String(contentsOf: CLI.packageRoot.appendingPathComponent("man/cdcctl.1"), encoding: .utf8)
+        for subcommand in ["consume", "produce"] {
+            let help = try CLI.run([subcommand, "--help"])
+            XCTAssertEqual(help.status, 0, help.summary)
+            XCTAssertTrue(Self.optionsInHelp(help.stdout).contains("--json-form"), help.stdout)
+            let missing = Self.optionsInHelp(help.stdout).subtracting(Self.optionsInMan(man, subcommand: subcommand)).sorted()
+            XCTAssertEqual(missing, [], "man/cdcctl.1 lacks \(subcommand) options \(missing): run scripts/gen-man")
+            XCTAssertFalse(help.stdout.contains("scripts/stack"), help.stdout)
+        }
+        XCTAssertFalse(man.contains("host:port[,]"), "run scripts/gen-man")
+        XCTAssertTrue(man.contains("host:port[,host:port...]"), "run scripts/gen-man")
+        XCTAssertFalse(man.contains("scripts/stack"), "an installed man page must not point at the repository's scripts")
+        XCTAssertTrue(man.contains("CDCCTL_REGISTRY_URL"))
     }
+
+    /// -G: the help says where a group starts (its committed offsets; a new group at the end).
+    func testConsumeHelpSaysWhereAGroupStarts() throws {
+        let help = try CLI.run(["consume", "--help"])
+        XCTAssertEqual(help.status, 0, help.summary)
+        let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertTrue(text.contains("beginning (default without -G)"), text)
+        XCTAssertTrue(text.contains("a new group at the end unless -o beginning"), text)
+    }
+
+    // MARK: - helpers
 
     /// Compares with Tests/cdcctlTests/Golden/`name`, or rewrites it when CDCCTL_UPDATE_GOLDEN=1.
     private func assertGolden(_ actual: String, named name: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -237,45 +183,6 @@ final class CLIGoldenTests: XCTestCase {
             return
         }
         XCTAssertEqual(actual, expected, "differs from \(url.path) (CDCCTL_UPDATE_GOLDEN=1 rewrites it)", file: file, line: line)
-    }
-
-    /// A new schema with table `t` holding rows 1, 2, 3; dropped when the test ends.
-    private func makeSchemaWithRows() throws -> String {
-        let schema = Stack.uniqueName("gt")
-        addTeardownBlock { _ = try? Stack.sql("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
-        try Stack.sql("""
-            CREATE SCHEMA \(schema);
-            CREATE TABLE \(schema).t (id int PRIMARY KEY, name text NOT NULL, amount numeric(8,2));
-            INSERT INTO \(schema).t VALUES (1, 'one', 1.50), (2, 'two', NULL), (3, 'three', 3.25);
-            """)
-        return schema
-    }
-
-    /// A new login role with no privileges; dropped (with whatever was granted to it) when the
-    /// test ends.
-    private func makeRole() throws -> String {
-        let role = Stack.uniqueName("gt_role")
-        addTeardownBlock { _ = try? Stack.sql("DROP OWNED BY \(role); DROP ROLE IF EXISTS \(role)") }
-        try Stack.sql("CREATE ROLE \(role) LOGIN")
-        return role
-    }
-
-    private func assertThreeReadEvents(_ stdout: String, schema: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        XCTAssertTrue(stdout.hasSuffix("\n"), "NDJSON ends with a newline", file: file, line: line)
-        let lines = stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 3, stdout, file: file, line: line)
-        var ids: [Int] = []
-        for text in lines {
-            let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
-            let event = try XCTUnwrap(object as? [String: Any], String(text), file: file, line: line)
-            XCTAssertEqual(event["op"] as? String, "r", String(text), file: file, line: line)
-            let source = try XCTUnwrap(event["source"] as? [String: Any], file: file, line: line)
-            XCTAssertEqual(source["schema"] as? String, schema, file: file, line: line)
-            XCTAssertEqual(source["table"] as? String, "t", file: file, line: line)
-            let after = try XCTUnwrap(event["after"] as? [String: Any], file: file, line: line)
-            ids.append(try XCTUnwrap((after["id"] as? NSNumber)?.intValue, file: file, line: line))
-        }
-        XCTAssertEqual(ids, [1, 2, 3], file: file, line: line)
     }
 
     /// `-t`, `--table`, … from the OPTIONS lines of ArgumentParser's help (value names dropped).

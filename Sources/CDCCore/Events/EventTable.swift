@@ -14,6 +14,8 @@ public final class EventTable {
     public let columns: [Column]
     /// Indices of the primary-key columns, in key order; empty when the table has no key.
     public let keyIndices: [Int]
+    /// Indices of the NOT NULL columns.
+    let requiredIndices: [Int]
 
     /// Describes a table; the key follows the columns' `primaryKeyPosition`.
     public init(prefix: String, database: String, name: TableName, columns: [Column]) {
@@ -22,6 +24,22 @@ public final class EventTable {
         self.name = name
         self.columns = columns
         keyIndices = columns.primaryKeyIndices
+        requiredIndices = columns.indices.filter { !columns[$0].nullable }
+    }
+
+    /// The same table with the columns at `indices` nullable: a change written while they
+    /// still allowed NULL (before `SET NOT NULL`) shows that the catalog's nullability is newer
+    /// than the row.
+    func allowingNull(at indices: [Int]) -> EventTable {
+        var widened = columns
+        for i in indices {
+            let column = widened[i]
+            var nullable = Column(name: column.name, type: column.type, typeName: column.typeName, nullable: true,
+                                  primaryKeyPosition: column.primaryKeyPosition)
+            nullable.defaultText = column.defaultText
+            widened[i] = nullable
+        }
+        return EventTable(prefix: prefix, database: database, name: name, columns: widened)
     }
 
     /// Whether both describe the same columns of the same table (a sink's state carries over).

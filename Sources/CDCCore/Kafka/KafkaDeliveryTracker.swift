@@ -22,18 +22,29 @@ public final class KafkaDeliveryTracker {
     /// Messages whose report has not arrived yet.
     public var pending: Int { produced - delivered - failed }
 
+    /// A message was handed to librdkafka.
     func recordProduced() { produced += 1 }
 
-    func recordReport(_ message: rd_kafka_message_t) {
-        if message.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-            delivered += 1
-            return
-        }
+    /// The broker acknowledged a message.
+    func recordDelivered() { delivered += 1 }
+
+    /// A message failed for good: `error` says why, `topic` names its topic (the first is kept).
+    func recordFailed(_ error: KafkaError, topic: @autoclosure () -> String?) {
         failed += 1
         if firstError == nil {
-            firstError = KafkaError(KafkaError.describe(message.err), code: message.err.rawValue)
-            firstFailedTopic = message.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) }
+            firstError = error
+            firstFailedTopic = topic()
         }
+    }
+
+    /// Records librdkafka's delivery report of one message.
+    func recordReport(_ message: rd_kafka_message_t) {
+        if message.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            recordDelivered()
+            return
+        }
+        recordFailed(KafkaError(KafkaError.describe(message.err), code: message.err.rawValue),
+                     topic: message.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) })
     }
 }
 

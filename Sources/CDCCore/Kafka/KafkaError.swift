@@ -15,11 +15,7 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
     /// Creates an error from a context ("cannot fetch metadata for topic t") and a detail.
     public init(_ context: String, detail: String? = nil, code: Int32? = nil) {
         self.code = code
-        if let detail, !detail.isEmpty {
-            message = context + ": " + KafkaError.oneLine(detail)
-        } else {
-            message = context
-        }
+        message = ErrorMessage.joining(context, detail: detail, oneLine: KafkaError.oneLine)
     }
 
     /// Creates an error from a context and a librdkafka error code, described by `rd_kafka_err2str`.

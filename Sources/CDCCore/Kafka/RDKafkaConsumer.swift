@@ -80,7 +80,7 @@ public final class RDKafkaConsumer {
             if m.err == RD_KAFKA_RESP_ERR__FATAL {
                 var reason = [CChar](repeating: 0, count: 512)
                 let code = rd_kafka_fatal_error(handle.pointer, &reason, reason.count)
-                throw KafkaError("fatal consumer error on \(brokers)", detail: String(cString: reason), code: code.rawValue)
+                throw KafkaError("fatal consumer error on \(brokers)", detail: String(errorBuffer: reason), code: code.rawValue)
             }
             let error = KafkaError(context, detail: text, code: m.err.rawValue)
             if RDKafkaConsumer.endsConsumption(m.err) { throw error }
@@ -105,6 +105,15 @@ public final class RDKafkaConsumer {
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET else {
             throw KafkaError("cannot commit offsets for group \(groupID ?? "(none)") on \(brokers)", code: err)
         }
+    }
+
+    /// Marks these positions (per partition, the offset of the next message to read) as
+    /// processed, for the next commit; with `enable.auto.offset.store=false` nothing else does.
+    /// Best effort: partitions no longer assigned are skipped.
+    public func storeOffsets(_ positions: [KafkaTopicPartition]) {
+        guard !positions.isEmpty else { return }
+        let list = RDKafkaTopicPartitionList(positions)
+        _ = rd_kafka_offsets_store(handle.pointer, list.pointer)
     }
 
     /// Leaves the group (committing offsets when auto-commit is on) and stops fetching.

@@ -24,7 +24,7 @@ final class RDKafkaHandle {
         guard let handle = rd_kafka_new(type, copy, &reason, reason.count) else {
             rd_kafka_conf_destroy(copy)
             let kind = type == RD_KAFKA_PRODUCER ? "producer" : "consumer"
-            throw KafkaError("cannot create a Kafka \(kind) for \(brokers)", detail: String(cString: reason))
+            throw KafkaError("cannot create a Kafka \(kind) for \(brokers)", detail: String(errorBuffer: reason))
         }
         pointer = handle
     }
@@ -43,7 +43,7 @@ final class RDKafkaHandle {
         guard rd_kafka_conf_get(conf, "bootstrap.servers", nil, &size) == RD_KAFKA_CONF_OK, size > 1 else { return nil }
         var buffer = [CChar](repeating: 0, count: size)
         guard rd_kafka_conf_get(conf, "bootstrap.servers", &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
-        return String(cString: buffer)
+        return String(errorBuffer: buffer)
     }
 
     /// Serves queued callbacks (delivery reports, errors) for up to `timeout` ms.
@@ -60,6 +60,30 @@ final class RDKafkaHandle {
             fetched = try RDKafkaMetadata(client: self, topic: nil, timeout: timeout)
         }
         return fetched.snapshot
+    }
+
+    /// Waits until a broker answers a metadata request (brokers only, no topics) or `timeout` ms
+    /// pass; connection failures within that time are retried. Throws the last failure, worded
+    /// as "cannot reach".
+    func waitForBroker(timeout: Int32) throws {
+        let deadline = Clock.monotonicSeconds() + Double(timeout) / 1000
+        var lastError = RD_KAFKA_RESP_ERR__TIMED_OUT
+        while true {
+            let left = Int32(max(0, (deadline - Clock.monotonicSeconds()) * 1000))
+            if left <= 0 { break }
+            var result: UnsafePointer<rd_kafka_metadata>? = nil
+            let err = rd_kafka_metadata(pointer, 0, nil, &result, left)
+            if let result { rd_kafka_metadata_destroy(result) }
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            // A time-out says less than the connection failure before it: keep that one.
+            if err != RD_KAFKA_RESP_ERR__TIMED_OUT || lastError == RD_KAFKA_RESP_ERR__TIMED_OUT { lastError = err }
+            let retried = [RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, RD_KAFKA_RESP_ERR__RESOLVE]
+            guard retried.contains(err) else { break }
+            Clock.sleep(min(0.2, max(0, deadline - Clock.monotonicSeconds())))
+        }
+        let seconds = Double(timeout) / 1000
+        let shown = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        throw KafkaError("cannot reach the Kafka broker \(brokers) within \(shown) s (-m sets how long to wait)", code: lastError)
     }
 
     /// The low (first) and high (next) offsets of one partition, asked of its leader.

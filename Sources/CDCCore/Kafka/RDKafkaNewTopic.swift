@@ -7,7 +7,7 @@ final class RDKafkaNewTopic {
     init(name: String, partitions: Int32, replicationFactor: Int32, configs: [(String, String)] = []) throws {
         var reason = [CChar](repeating: 0, count: 512)
         guard let topic = rd_kafka_NewTopic_new(name, partitions, replicationFactor, &reason, reason.count) else {
-            throw KafkaError("cannot describe topic \(name) to create", detail: String(cString: reason))
+            throw KafkaError("cannot describe topic \(name) to create", detail: String(errorBuffer: reason))
         }
         pointer = topic
         for (key, value) in configs {

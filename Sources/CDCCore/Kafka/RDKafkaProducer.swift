@@ -139,7 +139,7 @@ public final class RDKafkaProducer {
         var reason = [CChar](repeating: 0, count: 512)
         let err = rd_kafka_fatal_error(handle.pointer, &reason, reason.count)
         guard err != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
-        return KafkaError("fatal producer error", detail: String(cString: reason), code: err.rawValue)
+        return KafkaError("fatal producer error", detail: String(errorBuffer: reason), code: err.rawValue)
     }
 
     // MARK: transactions
@@ -175,6 +175,12 @@ public final class RDKafkaProducer {
     private var transactionDescription: String { "transactional.id \(transactionalID ?? "(none)")" }
 
     // MARK: cluster queries
+
+    /// Waits until a broker answers or `timeout` ms pass (then throws "cannot reach …"). A
+    /// producer otherwise queues messages for `message.timeout.ms` (5 minutes) before failing them.
+    public func waitForBroker(timeout: Int32) throws {
+        try handle.waitForBroker(timeout: timeout)
+    }
 
     /// The cluster's brokers and topics (all, or only `topic`).
     public func metadata(topic: String? = nil, timeout: Int32) throws -> KafkaClusterMetadata {

@@ -38,17 +38,8 @@ public struct UpdateMessage: Hashable, Sendable {
         let xid = try reader.streamXid(streamed)
         let relationID = try reader.uint32("relation OID")
         var marker = try reader.uint8("tuple marker")
-        var oldTuple: OldTuple?
-        switch marker {
-        case TupleMarker.key:
-            oldTuple = .key(try TupleData.decode(from: &reader))
-            marker = try reader.uint8("new tuple marker")
-        case TupleMarker.old:
-            oldTuple = .full(try TupleData.decode(from: &reader))
-            marker = try reader.uint8("new tuple marker")
-        default:
-            break
-        }
+        let oldTuple = try OldTuple.decode(after: marker, from: &reader)
+        if oldTuple != nil { marker = try reader.uint8("new tuple marker") }
         guard marker == TupleMarker.new else { throw reader.unexpected(marker, "new tuple marker") }
         let newTuple = try TupleData.decode(from: &reader)
         return Self(xid: xid, relationID: relationID, oldTuple: oldTuple, newTuple: newTuple)
@@ -68,12 +59,21 @@ public struct DeleteMessage: Hashable, Sendable {
         let xid = try reader.streamXid(streamed)
         let relationID = try reader.uint32("relation OID")
         let marker = try reader.uint8("old tuple marker")
-        let oldTuple: OldTuple
-        switch marker {
-        case TupleMarker.key: oldTuple = .key(try TupleData.decode(from: &reader))
-        case TupleMarker.old: oldTuple = .full(try TupleData.decode(from: &reader))
-        default: throw reader.unexpected(marker, "old tuple marker")
+        guard let oldTuple = try OldTuple.decode(after: marker, from: &reader) else {
+            throw reader.unexpected(marker, "old tuple marker")
         }
         return Self(xid: xid, relationID: relationID, oldTuple: oldTuple)
+    }
+}
+
+extension OldTuple {
+    /// The old key ('K') or row ('O') that `marker` announces, read from `reader`; nil, with
+    /// nothing read, for any other marker.
+    fileprivate static func decode(after marker: UInt8, from reader: inout ByteReader) throws -> OldTuple? {
+        switch marker {
+        case TupleMarker.key: return .key(try TupleData.decode(from: &reader))
+        case TupleMarker.old: return .full(try TupleData.decode(from: &reader))
+        default: return nil
+        }
     }
 }

@@ -215,4 +215,10 @@ public enum OldTuple: Hashable, Sendable {
         case let .key(tuple), let .full(tuple): tuple
         }
     }
+
+    /// Whether every column is meaningful ('O'), not only the key's.
+    public var isFull: Bool {
+        if case .full = self { return true }
+        return false
+    }
 }

@@ -2,7 +2,7 @@ import CLibPQ
 import Glibc
 
 /// What one non-blocking read of a CopyBoth stream produced.
-public enum CopyBothRead {
+enum CopyBothRead {
     /// One CopyData message.
     case data([UInt8])
     /// Nothing arrived within the wait.
@@ -11,9 +11,11 @@ public enum CopyBothRead {
     case end
 }
 
+/// The raw CopyBoth calls under `ReplicationConnection`, which is their only user: the rest of
+/// cdcctl speaks typed walsender commands and messages.
 extension PGConnection {
     /// Sends a command that enters CopyBoth mode (START_REPLICATION).
-    public func startCopyBoth(_ sql: String, context: @autoclosure () -> String) throws {
+    func startCopyBoth(_ sql: String, context: @autoclosure () -> String) throws {
         let result = PGResult(PQexec(conn, sql))
         guard result.status == PGRES_COPY_BOTH else {
             let detail = result.errorMessage.isEmpty ? String(cString: PQerrorMessage(conn)) : result.errorMessage
@@ -23,7 +25,7 @@ extension PGConnection {
 
     /// Reads the next CopyData message, waiting at most `timeout` seconds on the socket
     /// (poll, not a busy loop).
-    public func readCopyData(timeout: Double) throws -> CopyBothRead {
+    func readCopyData(timeout: Double) throws -> CopyBothRead {
         var buffer: UnsafeMutablePointer<CChar>? = nil
         var length = PQgetCopyData(conn, &buffer, 1)
         if length == 0 {
@@ -55,7 +57,7 @@ extension PGConnection {
     }
 
     /// Sends one CopyData message (a standby status update) and flushes it to the socket.
-    public func sendCopyData(_ bytes: [UInt8]) throws {
+    func sendCopyData(_ bytes: [UInt8]) throws {
         let sent = bytes.withUnsafeBufferPointer { raw in
             raw.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
         }
@@ -65,7 +67,7 @@ extension PGConnection {
     }
 
     /// Ends CopyBoth from our side and drains the server's final results.
-    public func endCopyBoth() {
+    func endCopyBoth() {
         _ = PQputCopyEnd(conn, nil)
         _ = PQflush(conn)
         var buffer: UnsafeMutablePointer<CChar>? = nil

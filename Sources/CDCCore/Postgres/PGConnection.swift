@@ -106,6 +106,16 @@ public final class PGConnection {
         if let rowError { throw rowError }
     }
 
+    /// Asks the server to cancel the command in progress (`PQcancel`, over a connection of its
+    /// own), e.g. from a `copyOut` row callback whose reader gave up, so the COPY ends early
+    /// instead of being drained to its end. Best effort: a failure is ignored.
+    public func cancelCurrentCommand() {
+        guard let cancel = PQgetCancel(conn) else { return }
+        defer { PQfreeCancel(cancel) }
+        var errorBuffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &errorBuffer, Int32(errorBuffer.count))
+    }
+
     private func check(_ result: PGResult, context: String, accept: [ExecStatusType]) throws {
         let status = result.status
         guard accept.contains(status) else {

@@ -9,11 +9,7 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     /// Creates an error from a context ("cannot connect to …") and a raw libpq message.
     public init(_ context: String, detail: String? = nil, sqlState: String? = nil) {
         self.sqlState = sqlState
-        if let detail, !detail.isEmpty {
-            message = context + ": " + PostgresError.oneLine(detail)
-        } else {
-            message = context
-        }
+        message = ErrorMessage.joining(context, detail: detail, oneLine: PostgresError.oneLine)
     }
 
     public var description: String { message }

@@ -59,9 +59,7 @@ public struct TableName: Hashable, Sendable, CustomStringConvertible {
     public var sqlIdentifier: String { Self.quote(schema) + "." + Self.quote(table) }
 
     /// Quotes an SQL identifier.
-    public static func quote(_ identifier: String) -> String {
-        "\"" + identifier.replacingAll("\"", with: "\"\"") + "\""
-    }
+    public static func quote(_ identifier: String) -> String { SQLQuote.identifier(identifier) }
 
     private static func quoteIfNeeded(_ identifier: String) -> String {
         let plain = identifier.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) }

@@ -65,7 +65,7 @@ public final class TypeResolver {
         case 1083: return .time(precision: temporalPrecision(typmod))
         case 1266: return .timetz
         case 1114: return .timestamp(precision: temporalPrecision(typmod))
-        case 1184: return .timestamptz
+        case 1184: return .timestamptz(precision: temporalPrecision(typmod))
         case 1186: return .interval
         case 2950: return .uuid
         case 114, 3802: return .json

@@ -1,0 +1,60 @@
+/// One table's change events as Kafka records in Confluent's Avro wire format: the Debezium key
+/// and value schemas registered under the TopicNameStrategy subjects (`<topic>-key`,
+/// `<topic>-value`), and every body from `AvroEventEncoder` framed with its schema id.
+///
+/// One per table (the schemas follow its columns); a sink keeps one per topic and makes a new
+/// one when a relation's columns change. Registration happens once, in `init`.
+struct AvroTableEncoder {
+    /// A framed Kafka record: a nil key for a table without a primary key.
+    struct Record {
+        let key: [UInt8]?
+        let value: [UInt8]
+    }
+
+    /// The topic `<prefix>.<schema>.<table>`.
+    let topic: String
+    /// The id of the Key schema, or nil for a table without a primary key.
+    let keySchemaID: Int32?
+    /// The id of the Envelope schema.
+    let valueSchemaID: Int32
+    private var encoder: AvroEventEncoder
+    private var framed = ByteWriter(capacity: 1024)
+
+    /// Debezium's topic for a table's change events.
+    static func topic(prefix: String, table: TableName) -> String { "\(prefix).\(table.schema).\(table.table)" }
+
+    /// Builds the schemas for `columns` and registers them with `registry` under `topic`'s
+    /// subjects (default: Debezium's topic for the table).
+    init(prefix: String, database: String, table: TableName, columns: [Column], registry: SchemaRegistryClient, topic: String? = nil,
+         subjects: SubjectNameStrategy = .topic) throws {
+        encoder = AvroEventEncoder(prefix: prefix, database: database, table: table, columns: columns)
+        let topic = topic ?? Self.topic(prefix: prefix, table: table)
+        self.topic = topic
+        keySchemaID = try encoder.schemas.key.map {
+            try registry.register(subject: subjects.subject(topic: topic, isKey: true, schema: $0), schema: $0.text)
+        }
+        let value = encoder.schemas.value
+        valueSchemaID = try registry.register(subject: subjects.subject(topic: topic, isKey: false, schema: value), schema: value.text)
+    }
+
+    /// A snapshot read (`op: "r"`) of one `COPY … TO STDOUT` text line.
+    mutating func snapshotRead(copyLine line: UnsafeRawBufferPointer, position: SourcePosition, nowNanos: Int64) throws -> Record {
+        try record(op: .read, key: .copyLine(line), before: nil, after: .copyLine(line), position: position, nowNanos: nowNanos)
+    }
+
+    /// Any change event; the key comes from `key` (the new row, or the old one for a delete;
+    /// nil for a truncate).
+    mutating func record(op: Operation, key: RowSource?, before: RowSource?, after: RowSource?, position: SourcePosition, nowNanos: Int64) throws -> Record {
+        let keyBody = try key.flatMap { try encoder.encodeKey($0) }
+        let frameKey = try keyBody.map { body -> [UInt8] in try frame(body, keySchemaID) }
+        let value = try frame(try encoder.encodeValue(op: op, before: before, after: after, position: position, nowNanos: nowNanos), valueSchemaID)
+        return Record(key: frameKey, value: value)
+    }
+
+    private mutating func frame(_ body: [UInt8], _ id: Int32?) throws -> [UInt8] {
+        guard let id else { throw StreamError("no key schema registered for \(topic)") }
+        framed.reset()
+        ConfluentWireFormat.write(schemaID: id, body: body, into: &framed)
+        return framed.bytes
+    }
+}

@@ -1,0 +1,63 @@
+"""Replays NDJSON change events of a table with columns (id int, v int) and compares the result
+with the table's rows, as `psql -At -F ' '` prints `SELECT id, v` (one "id v" line each):
+every row must come out of the events (snapshot reads, then changes, in file order).
+
+Usage: replay_check.py TABLE_ROWS EVENTS.ndjson... [--reads-once FILE]
+  --reads-once FILE: also require that FILE holds each id's snapshot read (op "r") exactly once
+Prints what differs and exits 1, or prints a one-line summary.
+"""
+import json
+import sys
+
+args = sys.argv[1:]
+once = None
+if "--reads-once" in args:
+    i = args.index("--reads-once")
+    once = args[i + 1]
+    del args[i:i + 2]
+table_file, event_files = args[0], args[1:]
+
+expected = {}
+with open(table_file) as f:
+    for line in f:
+        if line.strip():
+            k, v = line.split()
+            expected[int(k)] = int(v)
+
+state = {}
+counts = {}
+for path in event_files:
+    with open(path) as f:
+        for line in f:
+            e = json.loads(line)
+            op = e["op"]
+            counts[op] = counts.get(op, 0) + 1
+            if op in ("r", "c", "u"):
+                state[e["after"]["id"]] = e["after"]["v"]
+            elif op == "d":
+                state.pop(e["before"]["id"], None)
+
+problems = []
+missing = sorted(set(expected) - set(state))
+if missing:
+    problems.append(f"{len(missing)} rows of the table never came out, e.g. ids {missing[:5]}")
+extra = sorted(set(state) - set(expected))
+if extra:
+    problems.append(f"{len(extra)} ids came out that the table does not hold, e.g. {extra[:5]}")
+wrong = sorted(k for k in expected if k in state and state[k] != expected[k])
+if wrong:
+    problems.append(f"{len(wrong)} rows end with another value than the table's, e.g. id {wrong[0]}: {state[wrong[0]]} != {expected[wrong[0]]}")
+if once:
+    reads = {}
+    with open(once) as f:
+        for line in f:
+            e = json.loads(line)
+            if e["op"] == "r":
+                reads[e["after"]["id"]] = reads.get(e["after"]["id"], 0) + 1
+    twice = [k for k, n in reads.items() if n != 1]
+    if twice:
+        problems.append(f"{len(twice)} ids read more than once in {once}")
+if problems:
+    print("; ".join(problems))
+    sys.exit(1)
+print(f"{len(expected)} rows replayed from {sum(counts.values())} events {dict(sorted(counts.items()))}")
