@@ -15,7 +15,7 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("A table to snapshot, as schema.table (repeatable).", valueName: "schema.table"))
+    @Option(name: [.short, .long], help: ArgumentHelp("A table to snapshot, as schema.table, or a pattern: a regular expression on schema.table such as 'shop\\..*' (repeatable).", valueName: "schema.table"))
     var table: [String]
 
     @Option(name: .long, help: "The logical server name (Debezium's topic.prefix), reported as source.name.")
@@ -27,23 +27,26 @@ struct SnapshotCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "No progress line on stderr.")
     var quiet = false
 
+    @OptionGroup(title: "Shaping") var shaping: ShapingOptions
+
     @OptionGroup(title: "Kafka") var sink: EventSinkOptions
 
     func validate() throws {
-        for name in table where TableName(parsing: name) == nil {
-            throw ValidationError("invalid table name '\(name)': expected schema.table")
-        }
+        _ = try shaping.settings(tables: table, toKafka: sink.toKafka)
+        try shaping.validate(toKafka: sink.toKafka, noTombstones: sink.noTombstones)
         if parallel < 1 || parallel > 64 { throw ValidationError("--parallel must be between 1 and 64") }
     }
 
     func run() throws {
         let conninfo = try database.conninfo()
         let connection = try PGConnection(conninfo: conninfo)
-        let options = SnapshotOptions(tables: table.compactMap(TableName.init(parsing:)), prefix: topicPrefix, parallel: parallel)
+        var options = SnapshotOptions(tables: [], prefix: topicPrefix, parallel: parallel)
+        options.shaping = try shaping.settings(tables: table, toKafka: sink.toKafka)
         var reader = SnapshotReader(connection: connection, options: options,
                                     progress: ProgressReporter(enabled: !quiet && ProgressReporter.stderrIsTerminal), conninfo: conninfo)
         let quiet = quiet
-        if let kafka = try sink.makeKafkaSink(snapshot: true, stop: SignalTrap.stopToken(), log: { notice in if !quiet { StandardError.notice(notice) } }) {
+        if let kafka = try sink.makeKafkaSink(snapshot: true, envelope: options.shaping.envelope, stop: SignalTrap.stopToken(),
+                                              log: { notice in if !quiet { StandardError.notice(notice) } }) {
             _ = try reader.run(kafka: kafka)
         } else {
             _ = try reader.runToStandardOutput()

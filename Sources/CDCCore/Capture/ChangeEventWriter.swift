@@ -13,11 +13,14 @@ struct ChangeEventWriter {
     private var origin: OriginMessage?
     private let prefix: String
     private let database: String
+    /// The operations handed to the sink (`--ops`); the others are skipped.
+    private let operations: Set<Operation>
 
-    init(relations: RelationCache, prefix: String, database: String) {
+    init(relations: RelationCache, prefix: String, database: String, operations: Set<Operation> = ShapingSettings.allOperations) {
         self.relations = relations
         self.prefix = prefix
         self.database = database
+        self.operations = operations
     }
 
     /// Hands `message`, carried by XLogData starting at `lsn` and sent at `serverTime`, to
@@ -45,7 +48,8 @@ struct ChangeEventWriter {
         case .relation(let relation) where SnapshotStateTable.isStateTable(TableName(schema: relation.namespace, table: relation.name)):
             ignored.insert(relation.relationID)
         case .relation(let relation):
-            try relations.apply(relation)
+            // A relation published but not selected: its changes are skipped like cdcctl's own.
+            if try !relations.apply(relation) { ignored.insert(relation.relationID) } else { ignored.remove(relation.relationID) }
         case .insert(let change) where isIgnored(change.relationID):
             break
         case .update(let change) where isIgnored(change.relationID):
@@ -53,22 +57,26 @@ struct ChangeEventWriter {
         case .delete(let change) where isIgnored(change.relationID):
             break
         case .insert(let insert):
+            guard operations.contains(.create) else { break }
             try sink.change(.create, table: try known(insert.relationID, holding: insert.newTuple), before: nil, after: .tuple(insert.newTuple), position: position(lsn))
         case .update(let update):
             try self.update(update, at: lsn, into: &sink)
         case .delete(let delete):
+            guard operations.contains(.delete) else { break }
             let table = try delete.oldTuple.isFull ? known(delete.relationID, holding: delete.oldTuple.tuple) : known(delete.relationID)
             try sink.change(.delete, table: table, before: .oldTuple(delete.oldTuple), after: nil, position: position(lsn))
         case .truncate(let truncate):
+            guard operations.contains(.truncate) else { break }
             for id in truncate.relationIDs where !isIgnored(id) {
                 try sink.change(.truncate, table: try known(id), before: nil, after: nil, position: position(lsn))
             }
         case .logicalMessage(let logical) where logical.isTransactional:
+            guard operations.contains(.message) else { break }
             try self.logicalMessage(logical, at: lsn, serverTime: serverTime, into: &sink)
         case .logicalMessage(let logical):
             // Outside any transaction: the message is a boundary of its own.
             guard machine.beginMessage(at: lsn) == .emit else { return [.stop] }
-            try self.logicalMessage(logical, at: lsn, serverTime: serverTime, into: &sink)
+            if operations.contains(.message) { try self.logicalMessage(logical, at: lsn, serverTime: serverTime, into: &sink) }
             try sink.endTransaction(at: lsn)
             // What the sink already reports durable first, so a status sent now includes it.
             let durable = try machine.collectDurable(from: &sink, wait: 0)
@@ -93,14 +101,15 @@ struct ChangeEventWriter {
         // Under REPLICA IDENTITY FULL the old row also supplies unchanged TOASTed values.
         let after = RowSource.newTuple(message.newTuple, old: message.oldTuple)
         guard let old = message.oldTuple else {
-            try sink.change(.update, table: table, before: nil, after: after, position: position(lsn))
+            if operations.contains(.update) { try sink.change(.update, table: table, before: nil, after: after, position: position(lsn)) }
             return
         }
-        if !table.keyIndices.isEmpty, !TupleData.sameKey(old.tuple, message.newTuple, keys: table.keyIndices) {
+        // (A key-only old tuple carries only the replica identity: a key column it lacks is not compared.)
+        if !table.keyIndices.isEmpty, !TupleData.sameKey(old.tuple, message.newTuple, keys: table.keyTuplePositions, oldIsKeyOnly: !old.isFull) {
             // A key change is a delete of the old key and a create of the new one, as Debezium emits it.
-            try sink.change(.delete, table: table, before: .oldTuple(old), after: nil, position: position(lsn))
-            try sink.change(.create, table: table, before: nil, after: after, position: position(lsn))
-        } else {
+            if operations.contains(.delete) { try sink.change(.delete, table: table, before: .oldTuple(old), after: nil, position: position(lsn)) }
+            if operations.contains(.create) { try sink.change(.create, table: table, before: nil, after: after, position: position(lsn)) }
+        } else if operations.contains(.update) {
             try sink.change(.update, table: table, before: .oldTuple(old), after: after, position: position(lsn))
         }
     }

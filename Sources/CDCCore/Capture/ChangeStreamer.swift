@@ -19,7 +19,7 @@ public final class ChangeStreamer {
 
     /// Runs until `--endpos`, a stop signal, or an error, writing NDJSON events to `output`.
     public func run<O: EventOutput>(into output: inout O) throws {
-        var sink = NDJSONSink(output: output)
+        var sink = NDJSONSink(output: output, envelope: options.shaping.envelope)
         defer { output = sink.output }
         try run(into: &sink)
     }
@@ -27,7 +27,7 @@ public final class ChangeStreamer {
     /// Runs, writing NDJSON to stdout. Like `run(kafka:)`, a concrete entry point, so the event
     /// path is specialized inside this module.
     public func runToStandardOutput() throws {
-        var sink = NDJSONSink(output: FileDescriptorOutput())
+        var sink = NDJSONSink(output: FileDescriptorOutput(), envelope: options.shaping.envelope)
         if let metrics = options.metrics {
             var counted = MetricsSink(base: sink, metrics: metrics)
             return try run(into: &counted)
@@ -48,15 +48,19 @@ public final class ChangeStreamer {
     /// Runs until `--endpos`, a stop signal, or an error, handing events to `sink`.
     public func run(into sink: inout some ChangeEventSink) throws {
         let catalog = try PGConnection(conninfo: conninfo)
-        let setup = ReplicationSetup(catalog: catalog, options: options)
+        let setup = ReplicationSetup(catalog: catalog, options: options, log: log)
         let mode = options.snapshot ?? .initial
-        // Everything that can refuse is checked before the publication or the slot is created.
+        // Everything that can refuse is checked before the publication or the slot is created:
+        // names, the server, the slot, then the tables and their shaping.
         try setup.checkNames()
         try setup.checkWalLevel()
         try setup.checkReplicationReadiness(snapshot: mode)
         let existing = try setup.usableSlot(snapshot: mode)
-        try setup.ensurePublication()
-        let captured = try setup.capturedTables(options.tables)
+        let requested = try setup.requestedTables()
+        try setup.checkShaping(requested: requested)
+        try setup.ensurePublication(tables: requested)
+        let plan = try setup.capturePlan(requested: requested)
+        let captured = plan.tables
         var replication = try ReplicationConnection(conninfo: conninfo)
         // Before the slot is created: a sink that refuses this origin leaves no new slot behind.
         let server = try replication.identifySystem()
@@ -73,7 +77,7 @@ public final class ChangeStreamer {
                     // then the stream from the slot's position. Changes committed in between come
                     // twice (in the snapshot and in the stream); none is missing.
                     log("the initial snapshot of slot \(options.slot) never completed: taking a fresh snapshot, then streaming from \(start) (changes since the slot was created may appear twice)")
-                    try initialSnapshot(catalog: catalog, tables: captured, exportedSnapshot: nil, at: nil, into: &sink)
+                    try initialSnapshot(catalog: catalog, plan: plan, exportedSnapshot: nil, at: nil, into: &sink)
                 }
             }
         } else {
@@ -87,11 +91,12 @@ public final class ChangeStreamer {
             if wantsSnapshot {
                 // The exported snapshot is valid until the replication connection runs its next
                 // command, so the whole snapshot happens before START_REPLICATION.
-                try initialSnapshot(catalog: catalog, tables: captured, exportedSnapshot: created.snapshotName, at: start, into: &sink)
+                try initialSnapshot(catalog: catalog, plan: plan, exportedSnapshot: created.snapshotName, at: start, into: &sink)
             }
         }
         if mode != .initialOnly {
-            try streamWithRetries(replication: &replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start, into: &sink)
+            try streamWithRetries(replication: &replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start,
+                                  streamed: plan.streamed, into: &sink)
         }
         if options.dropSlotOnExit {
             dropSlot(replication)
@@ -101,10 +106,16 @@ public final class ChangeStreamer {
 
     /// Reads the tables (named, or else the publication's) inside the slot's exported snapshot
     /// (or a fresh one), and records the slot's snapshot `complete` once the sink has it all.
-    private func initialSnapshot(catalog: PGConnection, tables: [TableName], exportedSnapshot: String?, at lsn: LSN?,
+    private func initialSnapshot(catalog: PGConnection, plan: CapturePlan, exportedSnapshot: String?, at lsn: LSN?,
                                  into sink: inout some ChangeEventSink) throws {
-        var reader = SnapshotReader(connection: catalog, options: SnapshotOptions(
-            tables: tables, prefix: options.prefix, exportedSnapshot: exportedSnapshot, lsn: lsn, parallel: options.parallel), conninfo: conninfo)
+        let tables = plan.tables
+        var snapshot = SnapshotOptions(tables: tables, prefix: options.prefix, exportedSnapshot: exportedSnapshot, lsn: lsn, parallel: options.parallel)
+        // The tables are resolved already; columns and rows follow the publication's lists and filters.
+        snapshot.shaping = options.shaping
+        snapshot.shaping.include = []
+        snapshot.shaping.exclude = []
+        snapshot.published = plan.published
+        var reader = SnapshotReader(connection: catalog, options: snapshot, conninfo: conninfo)
         monitor.snapshot(tables: tables.count, running: true)
         _ = try reader.run(into: &sink)
         monitor.snapshot(tables: tables.count, running: false)
@@ -114,7 +125,7 @@ public final class ChangeStreamer {
     /// Streams from the slot; when a connection drops, reconnects with backoff and resumes from
     /// the last acknowledged position (the slot never moved past it), until stopped.
     private func streamWithRetries(replication: inout ReplicationConnection, catalog: PGConnection, protocolVersion: Int, start: LSN,
-                                   into sink: inout some ChangeEventSink) throws {
+                                   streamed: Set<TableName>?, into sink: inout some ChangeEventSink) throws {
         var acknowledged = start
         var catalog: PGConnection? = catalog
         var current: ReplicationConnection? = replication
@@ -131,7 +142,7 @@ public final class ChangeStreamer {
                 backoff = 0.5
                 monitor.streaming(from: acknowledged)
                 do {
-                    try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, into: &sink)
+                    try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, streamed: streamed, into: &sink)
                 } catch where repl.isAlive && cat.isAlive {
                     // A failure that ends the stream (a message the broker will never take): what
                     // was handed over before it still gets delivered and acknowledged, so the
@@ -172,12 +183,14 @@ public final class ChangeStreamer {
     /// The read loop on one connection: messages to the writer, keepalives and idle time to the
     /// state machine, whose actions (status updates, stop) it carries out.
     private func stream(replication: ReplicationConnection, catalog: PGConnection, protocolVersion: Int, acknowledged: inout LSN,
-                        into sink: inout some ChangeEventSink) throws {
+                        streamed: Set<TableName>?, into sink: inout some ChangeEventSink) throws {
         var machine = ReplicationStateMachine(start: acknowledged, endpos: options.endpos, statusInterval: options.statusInterval,
                                               heartbeatInterval: options.heartbeatInterval, now: Clock.monotonicSeconds())
         var decoder = PgOutputDecoder(protocolVersion: protocolVersion)
-        var writer = ChangeEventWriter(relations: RelationCache(catalog: catalog, prefix: options.prefix),
-                                       prefix: options.prefix, database: catalog.database)
+        let shaping = options.shaping
+        let relations = RelationCache(catalog: catalog, prefix: options.prefix, streamed: streamed,
+                                      shaper: shaping.shapesRows ? TableShaper(settings: shaping) : nil)
+        var writer = ChangeEventWriter(relations: relations, prefix: options.prefix, database: catalog.database, operations: shaping.operations)
         var stopping = false
 
         func perform(_ actions: [ReplicationStateMachine.Action]) throws {

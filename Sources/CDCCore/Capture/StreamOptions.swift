@@ -43,6 +43,9 @@ public struct StreamOptions: Sendable {
     public var slotWatchInterval: Double = 5
     /// Connections (and ranges) per table of the initial snapshot (`SnapshotOptions.parallel`).
     public var parallel: Int = 1
+    /// Which tables (`-t` patterns, exclusions), columns, rows and operations, and how their
+    /// events look; `tables` are literal ones besides.
+    public var shaping = ShapingSettings()
 
     /// Creates options with cdcctl's defaults.
     public init(slot: String, publication: String, tables: [TableName] = [], allTables: Bool = false, createSlot: Bool = true,

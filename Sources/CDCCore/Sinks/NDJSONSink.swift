@@ -9,10 +9,12 @@ public struct NDJSONSink<Output: EventOutput>: ChangeEventSink {
     /// Large transactions leave in chunks of this size, so memory does not grow with them.
     private let chunk = 1 << 18
 
-    /// Creates a sink writing to `output`; `clock` (nanoseconds since the epoch) sets `ts_ms`.
-    public init(output: Output, clock: @escaping () -> Int64 = Clock.realtimeNanos) {
+    /// Creates a sink writing to `output`; `clock` (nanoseconds since the epoch) sets `ts_ms`;
+    /// `envelope` is the record each change becomes (a flat record's tombstone, which stdout
+    /// cannot carry, writes nothing).
+    public init(output: Output, clock: @escaping () -> Int64 = Clock.realtimeNanos, envelope: EventEnvelope = .debezium) {
         self.output = output
-        events = JSONEventRenderer(clock: clock)
+        events = JSONEventRenderer(clock: clock, envelope: envelope)
     }
 
     public mutating func beginTransaction(id: Int64?, finalLSN: LSN, commitMicros: Int64) throws {}

@@ -12,8 +12,11 @@ public struct KafkaSinkOptions: Sendable {
     public var format: Format
     /// The topic of a table's events: `{prefix}`, `{schema}` and `{table}` are replaced.
     public var topicTemplate: String
-    /// Send a tombstone (same key, null value) after each delete of a table with a key.
+    /// Send a tombstone (same key, null value) after each delete of a table with a key (the
+    /// Debezium envelope; a flat record's deletes follow `FlatRecord.deletes`).
     public var tombstones = true
+    /// The record each change becomes (`--envelope`).
+    public var envelope = EventEnvelope.debezium
     /// Create missing topics with this many partitions.
     public var partitions: Int32 = 1
     /// … and this replication factor (-1: the broker's default).
