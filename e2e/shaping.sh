@@ -149,9 +149,15 @@ refused "--where other than the existing publication's filter" "publication $S f
   stream --slot "${S}_bad" --publication "$S" -t "$S.orders" --where "$S.orders:total > 99" --snapshot initial-only
 
 # An existing publication that publishes more than -t selects: said, and those changes skipped.
-sql "create publication ${S}_r for table $S.customers, $S.audit"
+# Its column list (PostgreSQL 15) leaves phone and bio out: of the snapshot too.
+sql "create publication ${S}_r for table $S.customers (id, email, name), $S.audit"
 "$BIN" stream --slot "${S}_r" --publication "${S}_r" -t "$S.customers" --snapshot initial-only >"$TMP/r.out" 2>"$TMP/r.err" \
   || { cat "$TMP/r.err"; fail "stream on a wider publication failed"; }
+if [ "$(wc -l <"$TMP/r.out")" = 4 ] && ! grep -q -e phone -e bio "$TMP/r.out" && grep -q '"email":"mail-1@secret.example"' "$TMP/r.out"; then
+  pass "the snapshot follows the publication's column list"
+else
+  bad "the snapshot does not follow the publication's column list: $(head -c 400 "$TMP/r.out")"
+fi
 sql "insert into $S.audit values (3, 'audit-secret-3'); insert into $S.customers values (6, 'mail-6@secret.example', null, null, null)"
 "$BIN" stream --slot "${S}_r" --publication "${S}_r" -t "$S.customers" --endpos "$(sql "select pg_current_wal_lsn()")" >"$TMP/r.out" 2>"$TMP/r.err"
 if grep -q "publication ${S}_r also publishes $S.audit: not selected, so its changes are skipped" "$TMP/r.err" \
