@@ -73,6 +73,8 @@ struct KafkaRecordEncoder {
         let i = try tables.knownIndex(of: table) ?? tables.store(try makeState(table), for: table)
         let topic = tables.states[i].topic
         let keyRow = op == .delete ? before : after
+        // A change a flat record drops is no event of the transaction (its END record's counts).
+        if case .flat(let flat) = options.envelope, case .skip = flat.decide(op, before: before, after: after) { return }
         var position = position
         if options.transactionTopic != nil && transactionID != nil { position.transaction = metadata.next(table.name) }
         let now = clock()
