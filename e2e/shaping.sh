@@ -3,9 +3,10 @@
 # by pattern (-t 'S\..*', --exclude-table), --columns / --exclude-columns, --where (the publication's
 # row filter and the snapshot's WHERE), --ops, --mask hash (Debezium's v1 form) and stars,
 # --truncate, --key for a table without a primary key, --envelope flat with --add-fields and
-# --deletes. The same shaping runs four ways over the same snapshot and changes:
+# --deletes. The same shaping runs five ways over the same snapshot and changes:
 #   1. stream to stdout, Debezium envelope       2. stream to Kafka, flat Avro (deletes: tombstones)
-#   3. stream to stdout, flat (deletes: rewrite)  4. snapshot to stdout, flat
+#   3. stream to stdout, flat (deletes: rewrite)  4. stream to Kafka, flat JSON (deletes: rewrite)
+#   5. snapshot to stdout, flat
 # and e2e/lib/shaping_check.py replays each against PostgreSQL's rows, shaped (Avro read back with
 # confluent-kafka's AvroDeserializer), and looks for every secret (an excluded column's values
 # and name, the masked values) in every byte written: stdout, Kafka keys and values, the
@@ -65,7 +66,7 @@ stream_run() {
     || { cat "$TMP/$name.err"; fail "cdcctl stream ($name) failed"; }
 }
 
-# Three slots, each with its initial snapshot, before the changes. The first creates the
+# Four slots, each with its initial snapshot, before the changes. The first creates the
 # publication (with the row filter) and names, in a notice, the table without a key it publishes
 # (scratch; nopk is excluded, so not nopk).
 stream_run env --snapshot initial-only
@@ -81,6 +82,8 @@ cp "$TMP/env.out" "$TMP/env.snapshot"
 stream_run kafka --snapshot initial-only --kafka --format avro --topic-prefix "$S" --envelope flat --add-fields op,table,lsn,source.ts_ms -q
 stream_run flat --snapshot initial-only --envelope flat --add-fields op,table,lsn,source.ts_ms
 cp "$TMP/flat.out" "$TMP/flat.snapshot"
+KJSON=(--kafka --format json --topic-prefix "${S}j" --envelope flat --deletes rewrite --add-fields op,table -q)
+stream_run kjson --snapshot initial-only "${KJSON[@]}"
 
 # The changes: new secrets, rows moving in and out of the row filter, deletes, a truncate and a
 # message (--ops leaves both out), and a change of the excluded table.
@@ -101,6 +104,7 @@ END=$(sql "select pg_current_wal_lsn()")
 stream_run env --endpos "$END"
 stream_run kafka --endpos "$END" --kafka --format avro --topic-prefix "$S" --envelope flat --add-fields op,table,lsn,source.ts_ms -q
 stream_run flat --endpos "$END" --envelope flat --add-fields op,table,lsn,source.ts_ms
+stream_run kjson --endpos "$END" "${KJSON[@]}"
 cat "$TMP/env.snapshot" >>"$TMP/env.all"; cat "$TMP/env.out" >>"$TMP/env.all"
 cat "$TMP/flat.snapshot" >>"$TMP/flat.all"; cat "$TMP/flat.out" >>"$TMP/flat.all"
 
@@ -119,6 +123,8 @@ check "stream to stdout, Debezium envelope: snapshot + stream" \
   "$CDCCTL_PYTHON" "$LIB/shaping_check.py" stdout-envelope "$TMP/env.all" "$EXPECTED" "$SECRETS"
 check "stream to Kafka, flat Avro: snapshot + stream" \
   env PYTHONPATH="$LIB" "$CDCCTL_PYTHON" "$LIB/shaping_check.py" kafka-flat "$CDCCTL_KAFKA_BROKERS" "$CDCCTL_REGISTRY_URL" "$S.$S" "$EXPECTED" "$SECRETS" "$FIELDS"
+check "stream to Kafka, flat JSON (deletes rewritten): snapshot + stream" \
+  env PYTHONPATH="$LIB" "$CDCCTL_PYTHON" "$LIB/shaping_check.py" kafka-json-flat "$CDCCTL_KAFKA_BROKERS" "${S}j.$S" "$EXPECTED" "$SECRETS"
 check "stream to stdout, flat (deletes rewritten): snapshot + stream" \
   "$CDCCTL_PYTHON" "$LIB/shaping_check.py" stdout-flat "$TMP/flat.all" "$EXPECTED" "$SECRETS"
 "$BIN" snapshot "${SHAPING[@]}" --envelope flat --add-fields op,table -q >"$TMP/snap.out" 2>"$TMP/snap.err" || { cat "$TMP/snap.err"; fail "cdcctl snapshot failed"; }

@@ -6,6 +6,7 @@ Usage:
   shaping_check.py stdout-envelope FILE EXPECTED_JSON SECRETS_JSON
   shaping_check.py stdout-flat FILE EXPECTED_JSON SECRETS_JSON
   shaping_check.py kafka-flat BROKERS REGISTRY PREFIX EXPECTED_JSON SECRETS_JSON FIELDS
+  shaping_check.py kafka-json-flat BROKERS PREFIX EXPECTED_JSON SECRETS_JSON
 EXPECTED_JSON: {"table": {"key column": ..., "rows": [row, ...]}} (rows as PostgreSQL holds them);
 SECRETS_JSON: strings that must appear nowhere. Prints PASS/FAIL lines; exits 1 on a failure.
 """
@@ -113,6 +114,31 @@ if mode in ("stdout-envelope", "stdout-flat"):
                 rows[row[keys[table]]] = row
     compare(replayed, expected_json)
     no_secrets([raw], secrets_json, "stdout")
+    sys.exit(1 if failures else 0)
+
+if mode == "kafka-json-flat":
+    from kafka_read import read_topic
+    brokers, prefix, expected_json, secrets_json = sys.argv[2:6]
+    keys = table_key(expected_json)
+    replayed, blobs = {}, []
+    for table in keys:
+        topic = f"{prefix}.{table}"
+        rows = replayed.setdefault(table, {})
+        key_ok, deleted = True, 0
+        for m in read_topic(brokers, topic):
+            blobs += [m.key() or b"", m.value() or b""]
+            key = json.loads(m.key())
+            value = json.loads(m.value())
+            row = {k: v for k, v in value.items() if not k.startswith("__")}
+            key_ok = key_ok and key == {keys[table]: row[keys[table]]}
+            if value["__deleted"] == "true":
+                deleted += 1
+                rows.pop(row[keys[table]], None)
+            else:
+                rows[row[keys[table]]] = row
+        check(f"{topic}: JSON keys are the record's {keys[table]}; {deleted} deletes rewritten (no tombstone)", key_ok)
+    compare(replayed, expected_json)
+    no_secrets(blobs, secrets_json, "the Kafka JSON keys and values")
     sys.exit(1 if failures else 0)
 
 # kafka-flat
