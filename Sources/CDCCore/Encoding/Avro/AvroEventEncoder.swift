@@ -12,9 +12,6 @@ struct AvroEventEncoder {
     private let hooks: AvroRowHooks
     private var sink = AvroValueSink()
 
-    /// The record each change becomes.
-    let envelope: EventEnvelope
-
     init(prefix: String, database: String, table: TableName, columns: [Column]) {
         self.init(prefix: prefix, database: database, table: table, columns: columns, layout: nil, envelope: .debezium)
     }
@@ -28,7 +25,6 @@ struct AvroEventEncoder {
         self.prefix = prefix
         self.database = database
         self.table = table
-        self.envelope = envelope
         walker = RowWalker(table: table, columns: columns, layout: layout)
         hooks = AvroRowHooks(columns: columns)
         keyIndices = columns.primaryKeyIndices
