@@ -154,6 +154,12 @@ refused "a row filter outside the replica identity" "uses columns outside the re
 refused "--where other than the existing publication's filter" "publication $S filters it with WHERE (total > (10)::numeric), not WHERE total > 99" \
   stream --slot "${S}_bad" --publication "$S" -t "$S.orders" --where "$S.orders:total > 99" --snapshot initial-only
 
+# A --key column outside the replica identity (customers: its primary key) is named in a notice.
+"$BIN" stream --slot "${S}_kn" --publication "$S" -t "$S.customers" --key "$S.customers:email" --snapshot initial-only \
+  --drop-slot-on-exit >/dev/null 2>"$TMP/kn.err" || { cat "$TMP/kn.err"; fail "stream with --key failed"; }
+check "a notice names a --key column that deletes will not carry" \
+  grep -q "key column email of table $S.customers is not in its replica identity" "$TMP/kn.err"
+
 # An existing publication that publishes more than -t selects: said, and those changes skipped.
 # Its column list (PostgreSQL 15) leaves phone and bio out: of the snapshot too.
 sql "create publication ${S}_r for table $S.customers (id, email, name), $S.audit"

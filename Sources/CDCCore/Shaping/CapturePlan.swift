@@ -57,6 +57,7 @@ extension ReplicationSetup {
         }
         let shaper = TableShaper(settings: shaping)
         try shaper.validate(captured)
+        try noticeKeysOutsideIdentity(tables)
         guard !shaping.rowFilters.isEmpty else { return }
         if catalog.serverVersion < 150000 {
             throw ShapingError.rowFilterNeedsPostgres15(spec: shaping.rowFilters[0].text, version: catalog.serverVersion)
@@ -146,6 +147,27 @@ extension ReplicationSetup {
             }
         }
         return plan
+    }
+
+    /// Names, in a notice, the `--key` columns a delete will not carry: outside the table's
+    /// replica identity (not FULL), they are null (or their constant default) in its key.
+    private func noticeKeysOutsideIdentity(_ tables: [TableName]) throws {
+        for name in tables {
+            guard let key = options.shaping.keys.first(where: { $0.table.matches(name) }) else { continue }
+            let identity = try catalog.query("""
+                SELECT c.relreplident::text, coalesce(array_agg(a.attname::text) FILTER (WHERE a.attname IS NOT NULL), '{}')::text
+                FROM pg_class c
+                LEFT JOIN pg_index i ON i.indrelid = c.oid AND ((c.relreplident = 'd' AND i.indisprimary) OR (c.relreplident = 'i' AND i.indisreplident))
+                LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey::int2[])
+                WHERE c.oid = $1::regclass GROUP BY c.relreplident
+                """, [name.sqlIdentifier], context: "cannot read the replica identity of table \(name)")
+            guard identity.rowCount == 1, identity.string(0, 0) != "f" else { continue }
+            let identityColumns = Set(Self.textArray(identity.string(0, 1)))
+            let outside = key.columns.filter { !identityColumns.contains($0) }
+            guard !outside.isEmpty else { continue }
+            log("key column\(outside.count == 1 ? "" : "s") \(outside.joined(separator: ", ")) of table \(name) \(outside.count == 1 ? "is" : "are") not in its replica identity: "
+                + "a delete's key carries \(outside.count == 1 ? "it" : "them") as null or a default (ALTER TABLE \(name.sqlIdentifier) REPLICA IDENTITY FULL)")
+        }
     }
 
     // MARK: catalog reads
