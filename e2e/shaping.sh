@@ -21,6 +21,7 @@ NAME=shaping
 echo "$NAME: shaped events equal PostgreSQL's rows after the shaping, and leak nothing"
 require_bin
 require_env CDCCTL_PG_URL CDCCTL_KAFKA_BROKERS CDCCTL_REGISTRY_URL CDCCTL_PYTHON
+require_cmd jq psql
 
 S=shp_$$_$RANDOM
 TMP=$(mktemp -d /tmp/cdcctl-shaping.XXXXXX)
@@ -33,7 +34,7 @@ cleanup() {
   sql "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name like '${S}%'" >/dev/null 2>&1 || true
   for p in "$S" "${S}_r" "${S}_q"; do sql "drop publication if exists $p" >/dev/null 2>&1 || true; done
   sql "drop schema if exists $S cascade" >/dev/null 2>&1 || true
-  rm -rf "$TMP"
+  if [ -n "${CDCCTL_KEEP:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 
@@ -153,6 +154,12 @@ refused "a row filter outside the replica identity" "uses columns outside the re
   "${BAD[@]}" -t "$S.customers" --where "$S.customers:name = 'x'"
 refused "--where other than the existing publication's filter" "publication $S filters it with WHERE (total > (10)::numeric), not WHERE total > 99" \
   stream --slot "${S}_bad" --publication "$S" -t "$S.orders" --where "$S.orders:total > 99" --snapshot initial-only
+
+# Without --where, an existing publication's row filter applies to the snapshot too.
+"$BIN" stream --slot "${S}_nw" --publication "$S" -t "$S.orders" --snapshot initial-only --drop-slot-on-exit -q >"$TMP/nw.out" 2>&1 \
+  || { cat "$TMP/nw.out"; fail "stream without --where failed"; }
+check "without --where, the snapshot reads the rows of the publication's row filter (orders 2 and 5)" \
+  [ "$(jq -c '.after.id' "$TMP/nw.out" | sort -n | paste -sd ' ')" = "2 5" ]
 
 # A --key column outside the replica identity (customers: its primary key) is named in a notice.
 "$BIN" stream --slot "${S}_kn" --publication "$S" -t "$S.customers" --key "$S.customers:email" --snapshot initial-only \
