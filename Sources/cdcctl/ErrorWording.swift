@@ -7,6 +7,7 @@ extension CDCCtl {
     static func errorMessage(for error: Error) -> String {
         if let capture = error as? CaptureError { return capture.commandLineWording }
         if let mismatch = error as? CommittedPositionMismatch { return mismatch.commandLineWording }
+        if let outbox = error as? OutboxError { return outbox.commandLineWording }
         return message(for: error)
     }
 }

@@ -15,8 +15,8 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("A table to snapshot, as schema.table (repeatable).", valueName: "schema.table"))
-    var table: [String]
+    @Option(name: [.short, .long], help: ArgumentHelp("A table to snapshot, as schema.table (repeatable; --outbox adds its table).", valueName: "schema.table"))
+    var table: [String] = []
 
     @Option(name: .long, help: "The logical server name (Debezium's topic.prefix), reported as source.name.")
     var topicPrefix: String = "cdcctl"
@@ -27,6 +27,10 @@ struct SnapshotCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "No progress line on stderr.")
     var quiet = false
 
+    @OptionGroup(title: "Types") var types: TypeModeOptions
+
+    @OptionGroup(title: "Outbox") var outbox: OutboxOptions
+
     @OptionGroup(title: "Kafka") var sink: EventSinkOptions
 
     func validate() throws {
@@ -34,19 +38,28 @@ struct SnapshotCommand: ParsableCommand {
             throw ValidationError("invalid table name '\(name)': expected schema.table")
         }
         if parallel < 1 || parallel > 64 { throw ValidationError("--parallel must be between 1 and 64") }
+        if table.isEmpty && outbox.outbox == nil { throw ValidationError("Missing expected argument '--table <schema.table> ...'") }
     }
 
     func run() throws {
         let conninfo = try database.conninfo()
         let connection = try PGConnection(conninfo: conninfo)
-        let options = SnapshotOptions(tables: table.compactMap(TableName.init(parsing:)), prefix: topicPrefix, parallel: parallel)
+        var tables = table.compactMap(TableName.init(parsing:))
+        let outbox = try outbox.settings()
+        if let outbox {
+            try outbox.check(connection: connection)
+            if !tables.contains(outbox.table) { tables.append(outbox.table) }
+        }
+        var options = SnapshotOptions(tables: tables, prefix: topicPrefix, parallel: parallel)
+        options.typeModes = types.modes
         var reader = SnapshotReader(connection: connection, options: options,
                                     progress: ProgressReporter(enabled: !quiet && ProgressReporter.stderrIsTerminal), conninfo: conninfo)
         let quiet = quiet
-        if let kafka = try sink.makeKafkaSink(snapshot: true, stop: SignalTrap.stopToken(), log: { notice in if !quiet { StandardError.notice(notice) } }) {
+        if let kafka = try sink.makeKafkaSink(snapshot: true, outbox: outbox, stop: SignalTrap.stopToken(),
+                                              log: { notice in if !quiet { StandardError.notice(notice) } }) {
             _ = try reader.run(kafka: kafka)
         } else {
-            _ = try reader.runToStandardOutput()
+            _ = try reader.runToStandardOutput(outbox: outbox)
         }
     }
 }

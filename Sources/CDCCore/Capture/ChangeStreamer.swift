@@ -18,16 +18,18 @@ public final class ChangeStreamer {
     }
 
     /// Runs until `--endpos`, a stop signal, or an error, writing NDJSON events to `output`.
-    public func run<O: EventOutput>(into output: inout O) throws {
+    public func run<O: EventOutput>(into output: inout O, outbox: OutboxSettings? = nil) throws {
         var sink = NDJSONSink(output: output)
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0, warn: log)) }
         defer { output = sink.output }
         try run(into: &sink)
     }
 
     /// Runs, writing NDJSON to stdout. Like `run(kafka:)`, a concrete entry point, so the event
     /// path is specialized inside this module.
-    public func runToStandardOutput() throws {
+    public func runToStandardOutput(outbox: OutboxSettings? = nil) throws {
         var sink = NDJSONSink(output: FileDescriptorOutput())
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0, warn: log)) }
         if let metrics = options.metrics {
             var counted = MetricsSink(base: sink, metrics: metrics)
             return try run(into: &counted)
@@ -103,8 +105,9 @@ public final class ChangeStreamer {
     /// (or a fresh one), and records the slot's snapshot `complete` once the sink has it all.
     private func initialSnapshot(catalog: PGConnection, tables: [TableName], exportedSnapshot: String?, at lsn: LSN?,
                                  into sink: inout some ChangeEventSink) throws {
-        var reader = SnapshotReader(connection: catalog, options: SnapshotOptions(
-            tables: tables, prefix: options.prefix, exportedSnapshot: exportedSnapshot, lsn: lsn, parallel: options.parallel), conninfo: conninfo)
+        var snapshotOptions = SnapshotOptions(tables: tables, prefix: options.prefix, exportedSnapshot: exportedSnapshot, lsn: lsn, parallel: options.parallel)
+        snapshotOptions.typeModes = options.typeModes
+        var reader = SnapshotReader(connection: catalog, options: snapshotOptions, conninfo: conninfo)
         monitor.snapshot(tables: tables.count, running: true)
         _ = try reader.run(into: &sink)
         monitor.snapshot(tables: tables.count, running: false)
@@ -176,7 +179,7 @@ public final class ChangeStreamer {
         var machine = ReplicationStateMachine(start: acknowledged, endpos: options.endpos, statusInterval: options.statusInterval,
                                               heartbeatInterval: options.heartbeatInterval, now: Clock.monotonicSeconds())
         var decoder = PgOutputDecoder(protocolVersion: protocolVersion)
-        var writer = ChangeEventWriter(relations: RelationCache(catalog: catalog, prefix: options.prefix),
+        var writer = ChangeEventWriter(relations: RelationCache(catalog: catalog, prefix: options.prefix, typeModes: options.typeModes),
                                        prefix: options.prefix, database: catalog.database)
         var stopping = false
 

@@ -12,10 +12,10 @@ struct RelationCache {
     private let catalog: PGConnection
     private let prefix: String
 
-    init(catalog: PGConnection, prefix: String) {
+    init(catalog: PGConnection, prefix: String, typeModes: TypeModes = TypeModes()) {
         self.catalog = catalog
         self.prefix = prefix
-        types = TypeResolver(connection: catalog)
+        types = TypeResolver(connection: catalog, modes: typeModes)
     }
 
     mutating func apply(_ message: RelationMessage) throws {

@@ -12,6 +12,8 @@ public struct SnapshotOptions: Sendable {
     public var lsn: LSN?
     /// How many connections read each table, in as many ranges (1: one COPY per table).
     public var parallel: Int
+    /// How values of types with handling modes are represented (`--decimal`, `--interval`, `--hstore`).
+    public var typeModes = TypeModes()
 
     /// Creates options.
     public init(tables: [TableName], prefix: String, exportedSnapshot: String? = nil, lsn: LSN? = nil, parallel: Int = 1) {
@@ -52,8 +54,9 @@ public struct SnapshotReader {
     }
 
     /// Runs the snapshot, writing NDJSON events to `output`.
-    public mutating func run<O: EventOutput>(into output: inout O) throws -> SnapshotSummary {
+    public mutating func run<O: EventOutput>(into output: inout O, outbox: OutboxSettings? = nil) throws -> SnapshotSummary {
         var sink = NDJSONSink(output: output)
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0)) }
         defer { output = sink.output }
         return try run(into: &sink)
     }
@@ -61,8 +64,9 @@ public struct SnapshotReader {
     /// Runs the snapshot to stdout as NDJSON. The concrete entry points let the compiler
     /// specialize the whole event path inside this module (a generic call from the CLI would
     /// run it unspecialized: bench/snapshot went from 1.12 to 0.93 of psql \copy).
-    public mutating func runToStandardOutput() throws -> SnapshotSummary {
+    public mutating func runToStandardOutput(outbox: OutboxSettings? = nil) throws -> SnapshotSummary {
         var sink = NDJSONSink(output: FileDescriptorOutput())
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0)) }
         return try run(into: &sink)
     }
 
@@ -106,7 +110,7 @@ public struct SnapshotReader {
                 ?? connection.query("SELECT pg_export_snapshot()", context: "cannot export the snapshot for a parallel read").string(0, 0)
             shared = (conninfo, id)
         }
-        let types = TypeResolver(connection: connection)
+        let types = TypeResolver(connection: connection, modes: options.typeModes)
         var seen = Set<TableName>()
         let tables = options.tables.filter { seen.insert($0).inserted } // a table named twice is read once
         let schemas = try tables.map { try TableSchema.load($0, connection: connection, types: types) }
