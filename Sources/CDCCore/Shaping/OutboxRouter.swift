@@ -98,7 +98,7 @@ struct OutboxRouter {
             guard let value = sink.value(at: position) else {
                 throw OutboxError.nullTopicValue(table: settings.table, column: shape.names[position], eventID: eventID(shape))
             }
-            topicScratch.write(Array(value))
+            value.withUnsafeBytes { topicScratch.write($0) }
         }
         if let known = topics[topicScratch.bytes] { return known }
         let topic = String(decoding: topicScratch.bytes, as: UTF8.self)
