@@ -158,7 +158,7 @@ final class TypeModesTests: XCTestCase {
         ]
         let line = "1\t-12.50\t1.50\t$5.00\t12.50\tP1DT0.5S\t\"a\"=>\"1\", \"b\"=>NULL\t\"a\"=>\"1\", \"b\"=>NULL\t"
             + "{\"\\\\\"k\\\\\"=>\\\\\"v\\\\\"\",NULL}\t0101000020E6100000000000000000F03F0000000000000040\t"
-            + "{0101000000000000000000F03F0000000000000040,NULL}\t(1.5,-2)"
+            + "{0101000000000000000000F03F0000000000000040:NULL}\t(1.5,-2)"
         var encoder = AvroEventEncoder(prefix: "p", database: "d", table: TableName(schema: "public", table: "t"), columns: columns)
         let body = try Array(line.utf8).withUnsafeBytes {
             try encoder.encodeValue(op: .read, before: nil, after: .copyLine($0), position: SourcePosition(commitMicros: 0), nowNanos: 0)
