@@ -8,6 +8,7 @@ extension CDCCtl {
         if let capture = error as? CaptureError { return capture.commandLineWording }
         if let shaping = error as? ShapingError { return shaping.commandLineWording }
         if let mismatch = error as? CommittedPositionMismatch { return mismatch.commandLineWording }
+        if let outbox = error as? OutboxError { return outbox.commandLineWording }
         return message(for: error)
     }
 }

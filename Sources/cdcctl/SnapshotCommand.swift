@@ -15,8 +15,8 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("A table to snapshot, as schema.table, or a pattern: a regular expression on schema.table such as 'shop\\..*' (repeatable).", valueName: "schema.table"))
-    var table: [String]
+    @Option(name: [.short, .long], help: ArgumentHelp("A table to snapshot, as schema.table, or a pattern: a regular expression on schema.table such as 'shop\\..*' (repeatable; --outbox adds its table).", valueName: "schema.table"))
+    var table: [String] = []
 
     @Option(name: .long, help: "The logical server name (Debezium's topic.prefix), reported as source.name.")
     var topicPrefix: String = "cdcctl"
@@ -29,27 +29,36 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup(title: "Shaping") var shaping: ShapingOptions
 
+    @OptionGroup(title: "Types") var types: TypeModeOptions
+
+    @OptionGroup(title: "Outbox") var outbox: OutboxOptions
+
     @OptionGroup(title: "Kafka") var sink: EventSinkOptions
 
     func validate() throws {
         _ = try shaping.settings(tables: table, toKafka: sink.toKafka)
         try shaping.validate(toKafka: sink.toKafka, noTombstones: sink.noTombstones)
         if parallel < 1 || parallel > 64 { throw ValidationError("--parallel must be between 1 and 64") }
+        if table.isEmpty && outbox.outbox == nil { throw ValidationError("Missing expected argument '--table <schema.table> ...'") }
     }
 
     func run() throws {
         let conninfo = try database.conninfo()
         let connection = try PGConnection(conninfo: conninfo)
-        var options = SnapshotOptions(tables: [], prefix: topicPrefix, parallel: parallel)
+        let outbox = try outbox.settings()
+        if let outbox { try outbox.check(connection: connection) }
+        // -t's names and patterns, and the outbox table besides.
+        var options = SnapshotOptions(tables: outbox.map { [$0.table] } ?? [], prefix: topicPrefix, parallel: parallel)
         options.shaping = try shaping.settings(tables: table, toKafka: sink.toKafka)
+        options.typeModes = types.modes
         var reader = SnapshotReader(connection: connection, options: options,
                                     progress: ProgressReporter(enabled: !quiet && ProgressReporter.stderrIsTerminal), conninfo: conninfo)
         let quiet = quiet
-        if let kafka = try sink.makeKafkaSink(snapshot: true, envelope: options.shaping.envelope, stop: SignalTrap.stopToken(),
+        if let kafka = try sink.makeKafkaSink(snapshot: true, envelope: options.shaping.envelope, outbox: outbox, stop: SignalTrap.stopToken(),
                                               log: { notice in if !quiet { StandardError.notice(notice) } }) {
             _ = try reader.run(kafka: kafka)
         } else {
-            _ = try reader.runToStandardOutput()
+            _ = try reader.runToStandardOutput(outbox: outbox)
         }
     }
 }

@@ -84,6 +84,10 @@ struct StreamCommand: ParsableCommand {
 
     @OptionGroup(title: "Shaping") var shaping: ShapingOptions
 
+    @OptionGroup(title: "Types") var types: TypeModeOptions
+
+    @OptionGroup(title: "Outbox") var outbox: OutboxOptions
+
     @OptionGroup(title: "Kafka") var sink: EventSinkOptions
 
     @Flag(help: "Kafka: write each PostgreSQL transaction in one Kafka transaction with the slot's position in --offsets-topic; on restart skip what is committed there (read_committed consumers see every change once).")
@@ -122,27 +126,38 @@ struct StreamCommand: ParsableCommand {
     }
 
     func run() throws {
+        let conninfo = try database.conninfo()
+        // -t's names and patterns are shaping settings; the outbox table is captured besides them
+        // (alone without -t), and with --all-tables among all.
+        var tables: [TableName] = []
+        let outbox = try outbox.settings()
+        if let outbox {
+            // Before anything is created: the outbox table has the columns the router reads.
+            try outbox.check(connection: try PGConnection(conninfo: conninfo))
+            if !allTables { tables.append(outbox.table) }
+        }
         var options = StreamOptions(
-            slot: slot, publication: publication, tables: [], allTables: allTables,
+            slot: slot, publication: publication, tables: tables, allTables: allTables,
             createSlot: slotCreation == .createSlot, dropSlotOnExit: dropSlotOnExit, snapshot: snapshot, endpos: endpos.flatMap { LSN($0) },
             heartbeatInterval: heartbeatInterval, statusInterval: statusInterval, prefix: topicPrefix, parallel: parallel)
         options.shaping = try shaping.settings(tables: table, toKafka: sink.toKafka)
         if let ops { options.shaping.operations = try ShapingSettings.parseOperations(ops).get() }
+        options.typeModes = types.modes
         let metricsServer = try monitoring(&options)
         defer { withExtendedLifetime(metricsServer) {} }
         let stop = SignalTrap.stopToken()
         let quiet = quiet
-        let streamer = ChangeStreamer(conninfo: try database.conninfo(), options: options, stop: stop) { notice in
+        let streamer = ChangeStreamer(conninfo: conninfo, options: options, stop: stop) { notice in
             if !quiet { StandardError.notice(notice) }
         }
         let exactly = exactlyOnce ? KafkaSinkOptions.ExactlyOnce(slot: slot, offsetsTopic: offsetsTopic ?? "\(topicPrefix).cdcctl-offsets",
                                                                resetPosition: resetOffsets) : nil
         if let kafka = try sink.makeKafkaSink(exactlyOnce: exactly, transactionTopic: transactionTopic, transactionalID: "cdcctl.\(topicPrefix).\(slot)",
-                                              envelope: options.shaping.envelope,
+                                              envelope: options.shaping.envelope, outbox: outbox,
                                               stop: stop, log: { notice in if !quiet { StandardError.notice(notice) } }) {
             try streamer.run(kafka: kafka)
         } else {
-            try streamer.runToStandardOutput()
+            try streamer.runToStandardOutput(outbox: outbox)
         }
     }
 

@@ -18,16 +18,18 @@ public final class ChangeStreamer {
     }
 
     /// Runs until `--endpos`, a stop signal, or an error, writing NDJSON events to `output`.
-    public func run<O: EventOutput>(into output: inout O) throws {
+    public func run<O: EventOutput>(into output: inout O, outbox: OutboxSettings? = nil) throws {
         var sink = NDJSONSink(output: output, envelope: options.shaping.envelope)
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0, warn: log)) }
         defer { output = sink.output }
         try run(into: &sink)
     }
 
     /// Runs, writing NDJSON to stdout. Like `run(kafka:)`, a concrete entry point, so the event
     /// path is specialized inside this module.
-    public func runToStandardOutput() throws {
+    public func runToStandardOutput(outbox: OutboxSettings? = nil) throws {
         var sink = NDJSONSink(output: FileDescriptorOutput(), envelope: options.shaping.envelope)
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0, warn: log)) }
         if let metrics = options.metrics {
             var counted = MetricsSink(base: sink, metrics: metrics)
             return try run(into: &counted)
@@ -115,6 +117,7 @@ public final class ChangeStreamer {
         snapshot.shaping.include = []
         snapshot.shaping.exclude = []
         snapshot.published = plan.published
+        snapshot.typeModes = options.typeModes
         var reader = SnapshotReader(connection: catalog, options: snapshot, conninfo: conninfo)
         monitor.snapshot(tables: tables.count, running: true)
         _ = try reader.run(into: &sink)
@@ -189,7 +192,7 @@ public final class ChangeStreamer {
         var decoder = PgOutputDecoder(protocolVersion: protocolVersion)
         let shaping = options.shaping
         let relations = RelationCache(catalog: catalog, prefix: options.prefix, streamed: streamed,
-                                      shaper: shaping.shapesRows ? TableShaper(settings: shaping) : nil)
+                                      shaper: shaping.shapesRows ? TableShaper(settings: shaping) : nil, typeModes: options.typeModes)
         var writer = ChangeEventWriter(relations: relations, prefix: options.prefix, database: catalog.database, operations: shaping.operations)
         var stopping = false
 

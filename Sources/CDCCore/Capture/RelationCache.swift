@@ -16,12 +16,13 @@ struct RelationCache {
     /// Shapes each table's columns, key and values (nil: events carry every published column).
     private let shaper: TableShaper?
 
-    init(catalog: PGConnection, prefix: String, streamed: Set<TableName>? = nil, shaper: TableShaper? = nil) {
+    init(catalog: PGConnection, prefix: String, streamed: Set<TableName>? = nil, shaper: TableShaper? = nil,
+         typeModes: TypeModes = TypeModes()) {
         self.catalog = catalog
         self.prefix = prefix
         self.streamed = streamed
         self.shaper = shaper
-        types = TypeResolver(connection: catalog)
+        types = TypeResolver(connection: catalog, modes: typeModes)
     }
 
     /// Describes the relation; returns false (and keeps nothing) for a relation whose changes

@@ -17,6 +17,8 @@ public struct SnapshotOptions: Sendable {
     /// What a stream's publication publishes of each table: its column list and row filter,
     /// which the snapshot follows (so it reads what the stream streams).
     var published: [TableName: PublishedTable] = [:]
+    /// How values of types with handling modes are represented (`--decimal`, `--interval`, `--hstore`).
+    public var typeModes = TypeModes()
 
     /// Creates options.
     public init(tables: [TableName], prefix: String, exportedSnapshot: String? = nil, lsn: LSN? = nil, parallel: Int = 1) {
@@ -57,8 +59,9 @@ public struct SnapshotReader {
     }
 
     /// Runs the snapshot, writing NDJSON events to `output`.
-    public mutating func run<O: EventOutput>(into output: inout O) throws -> SnapshotSummary {
+    public mutating func run<O: EventOutput>(into output: inout O, outbox: OutboxSettings? = nil) throws -> SnapshotSummary {
         var sink = NDJSONSink(output: output, envelope: options.shaping.envelope)
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0)) }
         defer { output = sink.output }
         return try run(into: &sink)
     }
@@ -66,8 +69,9 @@ public struct SnapshotReader {
     /// Runs the snapshot to stdout as NDJSON. The concrete entry points let the compiler
     /// specialize the whole event path inside this module (a generic call from the CLI would
     /// run it unspecialized: bench/snapshot went from 1.12 to 0.93 of psql \copy).
-    public mutating func runToStandardOutput() throws -> SnapshotSummary {
+    public mutating func runToStandardOutput(outbox: OutboxSettings? = nil) throws -> SnapshotSummary {
         var sink = NDJSONSink(output: FileDescriptorOutput(), envelope: options.shaping.envelope)
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0)) }
         return try run(into: &sink)
     }
 
@@ -111,7 +115,7 @@ public struct SnapshotReader {
                 ?? connection.query("SELECT pg_export_snapshot()", context: "cannot export the snapshot for a parallel read").string(0, 0)
             shared = (conninfo, id)
         }
-        let types = TypeResolver(connection: connection)
+        let types = TypeResolver(connection: connection, modes: options.typeModes)
         // Patterns, exclusions; a table named twice is read once.
         let tables = try TableSelection.resolve(literal: options.tables, include: options.shaping.include, exclude: options.shaping.exclude,
                                                 connection: connection)

@@ -46,6 +46,8 @@ public struct StreamOptions: Sendable {
     /// Which tables (`-t` patterns, exclusions), columns, rows and operations, and how their
     /// events look; `tables` are literal ones besides.
     public var shaping = ShapingSettings()
+    /// How values of types with handling modes are represented (`--decimal`, `--interval`, `--hstore`).
+    public var typeModes = TypeModes()
 
     /// Creates options with cdcctl's defaults.
     public init(slot: String, publication: String, tables: [TableName] = [], allTables: Bool = false, createSlot: Bool = true,

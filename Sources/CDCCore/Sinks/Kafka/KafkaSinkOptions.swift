@@ -37,6 +37,8 @@ public struct KafkaSinkOptions: Sendable {
     /// Whether the sink serves a `snapshot` run, which has no slot: a failure then means the
     /// snapshot must be run again, not that a slot stays behind.
     public var isSnapshot = false
+    /// `--outbox`: the outbox table's rows become routed records (`OutboxRecordEncoder`).
+    public var outbox: OutboxSettings?
 
     /// `--exactly-once`: each PostgreSQL transaction is one Kafka transaction that also records
     /// the slot's resume position in `offsetsTopic`; on start, what that topic says is
