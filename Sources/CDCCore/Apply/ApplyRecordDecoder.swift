@@ -1,0 +1,118 @@
+/// The shape of the records `apply` reads (`--envelope`).
+public enum ApplyEnvelope: String, Sendable, CaseIterable {
+    /// Debezium's change event envelope (cdcctl's own, or Debezium's; with or without the
+    /// JsonConverter's `schema`/`payload` wrapper): `op`, `before`, `after`, `source`.
+    case debezium
+    /// A flat row (Debezium's ExtractNewRecordState): the columns at the top level, plus optional
+    /// `__deleted` ("true" for a delete), `__op`, `__table`, `__schema`; other `__` fields dropped.
+    case flat
+    /// A plain JSON document: every record is an upsert of its fields (`--key-fields` names the key).
+    case plain
+}
+
+/// A decoded record: the change, and its source position when the event carries one.
+public struct DecodedRecord: Sendable {
+    public var change: ApplyChange
+    /// (`source.sequence[0]`, identity) of a change event's transaction.
+    public var transaction: (lastCommitted: Int64?, identity: String)?
+}
+
+/// Turns a record (a JSON value, and for Kafka the JSON key) into an `ApplyChange`.
+public struct ApplyRecordDecoder: Sendable {
+    public let envelope: ApplyEnvelope
+
+    public init(envelope: ApplyEnvelope) { self.envelope = envelope }
+
+    /// The change a record stands for; nil for records that change nothing (logical decoding
+    /// messages, transaction metadata). `value` nil is a Kafka tombstone.
+    public func decode(value: ApplyJSON?, key: ApplyJSON?, topic: String?) throws -> DecodedRecord? {
+        let recordKey = try key.map { try fields($0, what: "the record key") }
+        guard let value else {
+            guard let recordKey else { return nil }   // a tombstone without a key deletes nothing
+            return DecodedRecord(change: ApplyChange(kind: .delete, sourceTable: nil, topic: topic, row: recordKey, recordKey: recordKey))
+        }
+        switch envelope {
+        case .plain:
+            return DecodedRecord(change: ApplyChange(kind: .upsert, sourceTable: nil, topic: topic, row: try fields(value, what: "the record"), recordKey: recordKey))
+        case .flat:
+            let all = try fields(value, what: "the record")
+            var deleted = false
+            var table: String? = nil
+            var schema: String? = nil
+            var row: [(String, ApplyJSON)] = []
+            for (name, v) in all {
+                guard name.hasPrefix("__") else { row.append((name, v)); continue }
+                switch name {
+                case "__deleted": deleted = deleted || v == .string("true") || v == .bool(true)
+                case "__op": deleted = deleted || v == .string("d")
+                case "__table": table = v.string
+                case "__schema": schema = v.string
+                default: break
+                }
+            }
+            let source = table.map { TableName(schema: schema ?? "public", table: $0) }
+            return DecodedRecord(change: ApplyChange(kind: deleted ? .delete : .upsert, sourceTable: source, topic: topic, row: row, recordKey: recordKey))
+        case .debezium:
+            var event = value
+            if case .object(let members) = value, members.count == 2, let payload = value["payload"], value["schema"] != nil {
+                event = payload
+            }
+            guard case .object = event else { throw ApplyInputError("not a change event: expected a JSON object") }
+            guard let op = event["op"]?.string else {
+                // Transaction metadata (BEGIN/END) records change nothing.
+                if event["status"] != nil, event["id"] != nil { return nil }
+                throw ApplyInputError("not a change event: no \"op\" field (a flat row needs --envelope flat, a plain document --envelope plain)")
+            }
+            let source = event["source"]
+            var table: TableName? = nil
+            if let schema = source?["schema"]?.string, let name = source?["table"]?.string { table = TableName(schema: schema, table: name) }
+            let transaction = sourceTransaction(source, op: op)
+            let kind: ApplyChange.Kind
+            var row: [(String, ApplyJSON)]
+            switch op {
+            case "c", "r", "u":
+                kind = .upsert
+                guard let after = event["after"], case .object = after else { throw ApplyInputError("a \"\(op)\" event without an \"after\" row") }
+                row = try fields(after, what: "\"after\"")
+            case "d":
+                kind = .delete
+                if let before = event["before"], case .object = before { row = try fields(before, what: "\"before\"") } else { row = recordKey ?? [] }
+            case "t":
+                kind = .truncate
+                row = []
+            case "m":
+                return nil
+            default:
+                throw ApplyInputError("unknown op \"\(op)\"")
+            }
+            return DecodedRecord(change: ApplyChange(kind: kind, sourceTable: table, topic: topic, row: row, recordKey: recordKey), transaction: transaction)
+        }
+    }
+
+    private func fields(_ value: ApplyJSON, what: String) throws -> [(String, ApplyJSON)] {
+        guard case .object(let members) = value else { throw ApplyInputError("\(what) is not a JSON object") }
+        return members
+    }
+
+    /// The transaction a change event belongs to, from its `source` block.
+    private func sourceTransaction(_ source: ApplyJSON?, op: String) -> (lastCommitted: Int64?, identity: String)? {
+        guard let source else { return nil }
+        let snapshot = source["snapshot"]?.string
+        if op == "r" || (snapshot != nil && snapshot != "false" && snapshot != "incremental") {
+            guard let lsn = source["lsn"]?.int64 else { return nil }
+            return (nil, "snapshot\(lsn)")
+        }
+        guard let txId = source["txId"]?.int64 else { return nil }
+        var last: Int64? = nil
+        if let sequence = source["sequence"]?.string, let parsed = try? ApplyJSON.parse(sequence), case .array(let items) = parsed, let first = items.first {
+            last = first.int64
+        }
+        return (last, "tx\(txId)")
+    }
+}
+
+/// A record that is not what `--envelope` says.
+public struct ApplyInputError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

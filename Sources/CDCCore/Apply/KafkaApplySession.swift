@@ -1,0 +1,166 @@
+/// `apply` from Kafka: a member of a consumer group (so several `apply` processes share the
+/// partitions) whose reading positions come from the target's `cdcctl_apply_offsets`, not
+/// from the group: a partition seen for the first time since its assignment starts right after
+/// the offset stored there. The group's committed offsets are only advanced after the target
+/// committed, as a convenience for tools that show lag.
+public struct KafkaApplySession {
+    private let consumer: RDKafkaConsumer
+    private let topics: [String]
+    private let applier: PostgresApplier
+    private let decoder: ApplyRecordDecoder
+    private let payloads: PayloadDecoder
+    private let batching: ApplyBatching
+    private let exitAtEnd: Bool
+    private let stop: StopToken
+    private let notice: (String) -> Void
+    private let progress: ApplyProgress?
+
+    public init(consumer: RDKafkaConsumer, topics: [String], applier: PostgresApplier, decoder: ApplyRecordDecoder, payloads: PayloadDecoder,
+                batching: ApplyBatching, exitAtEnd: Bool, stop: StopToken, notice: @escaping (String) -> Void, progress: ApplyProgress?) {
+        self.consumer = consumer
+        self.topics = topics
+        self.applier = applier
+        self.decoder = decoder
+        self.payloads = payloads
+        self.batching = batching
+        self.exitAtEnd = exitAtEnd
+        self.stop = stop
+        self.notice = notice
+        self.progress = progress
+    }
+
+    /// The consumer properties `apply` needs (before the user's -X).
+    public static func configuration(group: String) -> [(String, String)] {
+        [("group.id", group), ("enable.auto.commit", "false"), ("enable.auto.offset.store", "false"),
+         ("auto.offset.reset", "earliest"), ("enable.partition.eof", "true"), ("fetch.queue.backoff.ms", "10")]
+    }
+
+    private struct Partition: Hashable {
+        let topic: String
+        let partition: Int32
+    }
+
+    /// Consumes and applies until a stop (or, with `exitAtEnd`, until every assigned partition
+    /// is read to its end and applied).
+    public func run() throws {
+        try consumer.subscribe(topics)
+        var pending: [ApplyRecord] = []
+        var firstPendingAt = 0.0
+        var checked = Set<Partition>()          // positions read from the target since assignment
+        var atEnd = Set<Partition>()
+        var assigned = Set<Partition>()
+        var lastAssignmentCheck = 0.0
+
+        func refreshAssignment() throws {
+            assigned = Set(try consumer.assignment().map { Partition(topic: $0.topic, partition: $0.partition) })
+            checked.formIntersection(assigned)
+            atEnd.formIntersection(assigned)
+            lastAssignmentCheck = Clock.monotonicSeconds()
+        }
+
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            try refreshAssignment()
+            // Records of partitions no longer ours go to their new owner, which reads the target's position.
+            pending.removeAll { record in
+                guard case .kafka(let t, let p, _) = record.position else { return true }
+                return !assigned.contains(Partition(topic: t, partition: p))
+            }
+            do {
+                try applier.apply(pending)
+            } catch let conflict as ApplyPositionConflict {
+                notice("cdcctl: \(conflict.description); reading it again from the target's position")
+                try applier.reloadPositions()
+                let partition = Partition(topic: conflict.topic, partition: conflict.partition)
+                pending.removeAll()
+                checked.removeAll()
+                _ = partition
+                return
+            }
+            var commits: [Partition: Int64] = [:]
+            for record in pending {
+                if case .kafka(let t, let p, let o) = record.position { commits[Partition(topic: t, partition: p)] = max(commits[Partition(topic: t, partition: p)] ?? -1, o + 1) }
+            }
+            consumer.commit(commits.map { KafkaTopicPartition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
+            pending.removeAll(keepingCapacity: true)
+            progress?.update(applied: applier.appliedRecords, skipped: applier.skippedRecords)
+        }
+
+        while !stop.isRaised {
+            let wait = pending.isEmpty ? 100 : Int32(max(0, min(100, (firstPendingAt + batching.lingerSeconds - Clock.monotonicSeconds()) * 1000)))
+            let event = try consumer.poll(timeout: wait)
+            if !pending.isEmpty, pending.count >= batching.size || Clock.monotonicSeconds() >= firstPendingAt + batching.lingerSeconds {
+                try flush()
+            }
+            guard let event else {
+                if exitAtEnd, pending.isEmpty {
+                    if Clock.monotonicSeconds() - lastAssignmentCheck > 1 { try refreshAssignment() }
+                    if !assigned.isEmpty, assigned.isSubset(of: atEnd) { return }
+                }
+                continue
+            }
+            switch event {
+            case .partitionEOF(let tp):
+                atEnd.insert(Partition(topic: tp.topic, partition: tp.partition))
+                if exitAtEnd {
+                    try flush()
+                    try refreshAssignment()
+                    if !assigned.isEmpty, assigned.isSubset(of: atEnd) { return }
+                }
+            case .error(let error):
+                notice("cdcctl: \(error.description) (retrying)")
+            case .message(let message):
+                let id = Partition(topic: message.topic, partition: message.partition)
+                atEnd.remove(id)
+                if !checked.contains(id) {
+                    try applier.reloadPositions()
+                    checked.insert(id)
+                    if let stored = applier.storedOffset(topic: id.topic, partition: id.partition), message.offset > stored + 1 {
+                        // The group is ahead of the target: read from the target's position.
+                        try consumer.seek([KafkaTopicPartition(topic: id.topic, partition: id.partition, offset: stored + 1)], timeout: 10_000)
+                        continue
+                    }
+                }
+                let position = ApplyPosition.kafka(topic: message.topic, partition: message.partition, offset: message.offset)
+                let decoded: DecodedRecord?
+                do {
+                    let key = try message.key.flatMap { try json($0, field: .key, topic: message.topic) }
+                    let value = try message.value.flatMap { $0.isEmpty ? nil : try json($0, field: .value, topic: message.topic) }
+                    decoded = try decoder.decode(value: value, key: key, topic: message.topic)
+                } catch {
+                    try flush()
+                    guard !applier.isApplied(ApplyRecord(change: ApplyChange(kind: .upsert, sourceTable: nil, topic: nil, row: []), position: position)) else { continue }
+                    try applier.reject(position: position, message: "\(error)", rawKey: message.key, rawValue: message.value)
+                    continue
+                }
+                guard let decoded else { continue }
+                let record = ApplyRecord(change: decoded.change, position: position, rawKey: message.key, rawValue: message.value)
+                if applier.isApplied(record) { continue }
+                if pending.isEmpty { firstPendingAt = Clock.monotonicSeconds() }
+                pending.append(record)
+                if pending.count >= batching.size { try flush() }
+            }
+        }
+        try flush()
+    }
+
+    /// A key or value as JSON: Avro through the registry (its natural JSON form), or JSON text.
+    private func json(_ bytes: [UInt8], field: KafkaMessageField, topic: String) throws -> ApplyJSON? {
+        let text: [UInt8]
+        switch try payloads.decode(bytes, field: field, topic: topic) {
+        case .json(let j): text = j
+        case .bytes(let b):
+            if ConfluentWireFormat.looksFramed(b) {
+                throw ApplyInputError("the \(field == .key ? "key" : "value") is in Confluent's Avro framing: pass --registry URL")
+            }
+            text = b
+        }
+        do {
+            return try text.withUnsafeBytes { try ApplyJSON.parse($0) }
+        } catch {
+            // A key that is not JSON (a plain string key) carries no fields.
+            if field == .key { return nil }
+            throw error
+        }
+    }
+}
