@@ -4,7 +4,7 @@ public enum ApplyEnvelope: String, Sendable, CaseIterable {
     /// JsonConverter's `schema`/`payload` wrapper): `op`, `before`, `after`, `source`.
     case debezium
     /// A flat row (Debezium's ExtractNewRecordState): the columns at the top level, plus optional
-    /// `__deleted` ("true" for a delete), `__op`, `__table`, `__schema`; other `__` fields dropped.
+    /// `__deleted` ("true" for a delete), `__op` (`d` deletes, `t` truncates), `__table`, `__schema`; other `__` fields dropped.
     case flat
     /// A plain JSON document: every record is an upsert of its fields (`--key-fields` names the key).
     case plain
@@ -37,6 +37,7 @@ public struct ApplyRecordDecoder: Sendable {
         case .flat:
             let all = try fields(value, what: "the record")
             var deleted = false
+            var truncated = false
             var table: String? = nil
             var schema: String? = nil
             var row: [(String, ApplyJSON)] = []
@@ -44,14 +45,16 @@ public struct ApplyRecordDecoder: Sendable {
                 guard name.hasPrefix("__") else { row.append((name, v)); continue }
                 switch name {
                 case "__deleted": deleted = deleted || v == .string("true") || v == .bool(true)
-                case "__op": deleted = deleted || v == .string("d")
+                case "__op":
+                    deleted = deleted || v == .string("d")
+                    truncated = v == .string("t")
                 case "__table": table = v.string
                 case "__schema": schema = v.string
                 default: break
                 }
             }
             let source = table.map { TableName(schema: schema ?? "public", table: $0) }
-            return DecodedRecord(change: ApplyChange(kind: deleted ? .delete : .upsert, sourceTable: source, topic: topic, row: row, recordKey: recordKey))
+            return DecodedRecord(change: ApplyChange(kind: truncated ? .truncate : deleted ? .delete : .upsert, sourceTable: source, topic: topic, row: row, recordKey: recordKey))
         case .debezium:
             var event = value
             if case .object(let members) = value, members.count == 2, let payload = value["payload"], value["schema"] != nil {
