@@ -9,7 +9,7 @@ NAME=apply-stream
 . "$(dirname "$0")/lib/preamble.sh"
 require_bin
 require_env CDCCTL_PG_URL CDCCTL_KAFKA_BROKERS CDCCTL_REGISTRY_URL
-require_cmd psql jq
+require_cmd psql python3
 
 TMP=$(mktemp -d)
 SRC=$CDCCTL_PG_URL
@@ -33,7 +33,18 @@ stream_to() {   # stream_to SLOT ARGS...: the slot's changes up to now, to stdou
   "$BIN" stream -q --slot "$slot" --publication "$S" -t "$SCHEMA.types" --endpos "$(current_lsn)" "$@"
 }
 
-to_flat='if .op == "d" then .before + {__deleted: "true"} elif .op == "t" then {__op: "t"} else .after + {__deleted: "false"} end'
+# Debezium's ExtractNewRecordState (delete.handling.mode=rewrite) in Python: jq 1.6 would round
+# 64-bit integers through doubles.
+to_flat() {
+  python3 -c '
+import json, sys
+for line in sys.stdin:
+    e = json.loads(line)
+    if e["op"] == "d": row = dict(e["before"], __deleted="true")
+    elif e["op"] == "t": row = {"__op": "t"}
+    else: row = dict(e["after"], __deleted="false")
+    print(json.dumps(row, ensure_ascii=False), flush=True)'
+}
 
 # run_mode MODE: a fresh source and target, then two phases (workload; truncate), each delivered
 # and applied, then compared.
@@ -50,7 +61,7 @@ run_mode() {
       stdin)
         stream_to "$slot" | tee -a "$TMP/$mode.ndjson" | "$BIN" apply -q --db "$DST" --evolve ;;
       flat)
-        stream_to "$slot" | jq -c "$to_flat" | "$BIN" apply -q --db "$DST" --envelope flat --table-template "$SCHEMA.types" --evolve ;;
+        stream_to "$slot" | to_flat | "$BIN" apply -q --db "$DST" --envelope flat --table-template "$SCHEMA.types" --evolve ;;
       json)
         stream_to "$slot" --kafka --topic-prefix "ap_$mode"
         "$BIN" apply -q --db "$DST" -t "$topic" -e -G "ap-$mode" --evolve ;;
