@@ -49,7 +49,7 @@ for line in sys.stdin:
 # run_mode MODE: a fresh source and target, then two phases (workload; truncate), each delivered
 # and applied, then compared.
 run_mode() {
-  local mode=$1 slot=${S}_$1 topic="ap_$1.$SCHEMA.types" phase
+  local mode=$1 slot=${S}_$1 topic="ap$$_$1.$SCHEMA.types" phase
   apply_sql "$SRC" "select pg_drop_replication_slot('$slot') from pg_replication_slots where slot_name = '$slot'" >/dev/null
   make_source
   make_target
@@ -63,10 +63,10 @@ run_mode() {
       flat)
         stream_to "$slot" | to_flat | "$BIN" apply -q --db "$DST" --envelope flat --table-template "$SCHEMA.types" --evolve ;;
       json)
-        stream_to "$slot" --kafka --topic-prefix "ap_$mode"
+        stream_to "$slot" --kafka --topic-prefix "ap$$_$mode"
         "$BIN" apply -q --db "$DST" -t "$topic" -e -G "ap-$mode" --evolve ;;
       avro)
-        stream_to "$slot" --kafka --format avro --topic-prefix "ap_$mode"
+        stream_to "$slot" --kafka --format avro --topic-prefix "ap$$_$mode"
         "$BIN" apply -q --db "$DST" -t "$topic" -e -G "ap-$mode" --registry "$CDCCTL_REGISTRY_URL" --evolve ;;
     esac || { bad "$mode: phase $phase: stream or apply failed"; return; }
     check "$mode: phase $phase: target = source" same_rows

@@ -1,7 +1,7 @@
 /// `apply` from Kafka: a member of a consumer group (so several `apply` processes share the
 /// partitions) whose reading positions come from the target's `cdcctl_apply_offsets`, not
 /// from the group: a partition seen for the first time since its assignment starts right after
-/// the offset stored there. The group's committed offsets are only advanced after the target
+/// the offset stored there (at its beginning when there is none). The group's committed offsets are only advanced after the target
 /// committed, as a convenience for tools that show lag.
 public struct KafkaApplySession {
     private let consumer: RDKafkaConsumer
@@ -115,9 +115,12 @@ public struct KafkaApplySession {
                 if !checked.contains(id) {
                     try applier.reloadPositions()
                     checked.insert(id)
-                    if let stored = applier.storedOffset(topic: id.topic, partition: id.partition), message.offset > stored + 1 {
-                        // The group is ahead of the target: read from the target's position.
-                        try consumer.seek([KafkaTopicPartition(topic: id.topic, partition: id.partition, offset: stored + 1)], timeout: 10_000)
+                    // The target's position rules, not the group's: a partition the target has
+                    // no position for is read from its beginning.
+                    let stored = applier.storedOffset(topic: id.topic, partition: id.partition)
+                    if message.offset > (stored ?? -1) + 1 {
+                        let start = stored.map { $0 + 1 } ?? KafkaOffset.beginning
+                        try consumer.seek([KafkaTopicPartition(topic: id.topic, partition: id.partition, offset: start)], timeout: 10_000)
                         continue
                     }
                 }
