@@ -14,6 +14,7 @@ public struct KafkaApplySession {
     private let stop: StopToken
     private let notice: (String) -> Void
     private let progress: ApplyProgress?
+    private var hasRegistry: Bool { !(payloads is PassthroughPayloadDecoder) }
 
     public init(consumer: RDKafkaConsumer, topics: [String], applier: PostgresApplier, decoder: ApplyRecordDecoder, payloads: PayloadDecoder,
                 batching: ApplyBatching, exitAtEnd: Bool, stop: StopToken, notice: @escaping (String) -> Void, progress: ApplyProgress?) {
@@ -153,8 +154,10 @@ public struct KafkaApplySession {
         switch try payloads.decode(bytes, field: field, topic: topic) {
         case .json(let j): text = j
         case .bytes(let b):
-            if ConfluentWireFormat.looksFramed(b) {
-                throw ApplyInputError("the \(field == .key ? "key" : "value") is in Confluent's Avro framing: pass --registry URL")
+            if ConfluentWireFormat.looksFramed(b), (try? b.withUnsafeBytes { try ApplyJSON.parse($0) }) == nil {
+                throw ApplyInputError(hasRegistry
+                    ? "the \(field == .key ? "key" : "value") is framed as Confluent Avro but is not Avro of a schema the registry knows"
+                    : "the \(field == .key ? "key" : "value") is framed as Confluent Avro: pass --registry URL")
             }
             text = b
         }

@@ -280,9 +280,13 @@ public final class PostgresApplier {
             if table == nil {
                 guard let change, change.kind == .upsert, options.createTables else {
                     if change == nil || change?.kind == .delete { return nil }   // nothing to truncate or delete
-                    throw ApplyTableMissing(table: name)
+                    throw RecordProblem(index: index, message: ApplyTableMissing(table: name).description)
                 }
-                try TableEvolution.create(name, from: change, key: options.primaryKey, on: c)
+                do {
+                    try TableEvolution.create(name, from: change, key: options.primaryKey, on: c)
+                } catch let error as ApplyCreateNoKey {
+                    throw RecordProblem(index: index, message: error.description)
+                }
                 table = try TargetTable.load(name, on: c, keyOverride: options.primaryKey)
             }
             tables[name] = table
@@ -297,7 +301,7 @@ public final class PostgresApplier {
             }
         }
         if table!.key.isEmpty && options.insertMode != .insert {
-            throw ApplyTableNoKey(table: name)
+            throw RecordProblem(index: index, message: ApplyTableNoKey(table: name).description)
         }
         return table
     }
