@@ -14,7 +14,10 @@ public enum ApplyEnvelope: String, Sendable, CaseIterable {
 public struct DecodedRecord: Sendable {
     public var change: ApplyChange
     /// (`source.sequence[0]`, identity) of a change event's transaction.
-    public var transaction: (lastCommitted: Int64?, identity: String)?
+    public var transaction: (lastCommitted: Int64?, identity: String)? = nil
+    /// The Kafka position a flat row or plain document carries in `__topic`, `__partition` and
+    /// `__offset` (e.g. from `consume -J | jq`): standard input then resumes by it.
+    public var kafkaPosition: (topic: String, partition: Int32, offset: Int64)? = nil
 }
 
 /// Turns a record (a JSON value, and for Kafka the JSON key) into an `ApplyChange`.
@@ -33,7 +36,10 @@ public struct ApplyRecordDecoder: Sendable {
         }
         switch envelope {
         case .plain:
-            return DecodedRecord(change: ApplyChange(kind: .upsert, sourceTable: nil, topic: topic, row: try fields(value, what: "the record"), recordKey: recordKey))
+            var row = try fields(value, what: "the record")
+            let position = Self.kafkaPosition(in: row)
+            if position != nil { row.removeAll { $0.0 == "__topic" || $0.0 == "__partition" || $0.0 == "__offset" } }
+            return DecodedRecord(change: ApplyChange(kind: .upsert, sourceTable: nil, topic: topic, row: row, recordKey: recordKey), kafkaPosition: position)
         case .flat:
             let all = try fields(value, what: "the record")
             var deleted = false
@@ -54,7 +60,8 @@ public struct ApplyRecordDecoder: Sendable {
                 }
             }
             let source = table.map { TableName(schema: schema ?? "public", table: $0) }
-            return DecodedRecord(change: ApplyChange(kind: truncated ? .truncate : deleted ? .delete : .upsert, sourceTable: source, topic: topic, row: row, recordKey: recordKey))
+            return DecodedRecord(change: ApplyChange(kind: truncated ? .truncate : deleted ? .delete : .upsert, sourceTable: source, topic: topic, row: row, recordKey: recordKey),
+                                 kafkaPosition: Self.kafkaPosition(in: all))
         case .debezium:
             var event = value
             if case .object(let members) = value, members.count == 2, let payload = value["payload"], value["schema"] != nil {
@@ -90,6 +97,13 @@ public struct ApplyRecordDecoder: Sendable {
             }
             return DecodedRecord(change: ApplyChange(kind: kind, sourceTable: table, topic: topic, row: row, recordKey: recordKey), transaction: transaction)
         }
+    }
+
+    static func kafkaPosition(in fields: [(String, ApplyJSON)]) -> (topic: String, partition: Int32, offset: Int64)? {
+        guard let topic = fields.last(where: { $0.0 == "__topic" })?.1.string,
+              let partition = fields.last(where: { $0.0 == "__partition" })?.1.int64.flatMap({ Int32(exactly: $0) }),
+              let offset = fields.last(where: { $0.0 == "__offset" })?.1.int64 else { return nil }
+        return (topic, partition, offset)
     }
 
     private func fields(_ value: ApplyJSON, what: String) throws -> [(String, ApplyJSON)] {

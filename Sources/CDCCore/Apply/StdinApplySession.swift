@@ -67,7 +67,11 @@ public struct StdinApplySession {
                 } else {
                     lastIdentity = nil
                 }
-                let record = ApplyRecord(change: decoded.change, position: .stdin(line: line, source: point), sourcePoint: point)
+                var record = ApplyRecord(change: decoded.change, position: .stdin(line: line, source: point), sourcePoint: point)
+                if let kafka = decoded.kafkaPosition {
+                    record.position = .kafka(topic: kafka.topic, partition: kafka.partition, offset: kafka.offset)
+                    record.sourcePoint = nil
+                }
                 if applier.isApplied(record) { continue }
                 if pending.isEmpty { firstPendingAt = Clock.monotonicSeconds() }
                 pending.append(record)
