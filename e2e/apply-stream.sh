@@ -64,7 +64,7 @@ run_mode() {
         stream_to "$slot" | to_flat | "$BIN" apply -q --db "$DST" --envelope flat --table-template "$SCHEMA.types" --evolve ;;
       json)
         stream_to "$slot" --kafka --topic-prefix "ap$$_$mode"
-        "$BIN" apply -q --db "$DST" -t "$topic" -e -G "ap-$mode" --evolve ;;
+        "$BIN" apply -q --db "$DST" -t "$topic" -e --evolve ;;   # no group: every partition
       avro)
         stream_to "$slot" --kafka --format avro --topic-prefix "ap$$_$mode"
         "$BIN" apply -q --db "$DST" -t "$topic" -e -G "ap-$mode" --registry "$CDCCTL_REGISTRY_URL" --evolve ;;

@@ -35,7 +35,7 @@ struct ApplyCommand: ParsableCommand {
     var properties: [String] = []
 
     @Option(name: [.customShort("G", allowingJoined: true), .customLong("group")],
-            help: ArgumentHelp("Consumer group sharing the partitions among apply processes (default cdcctl-apply).", valueName: "group"))
+            help: ArgumentHelp("Share the partitions with the other apply processes of this consumer group (without it, this process reads every partition).", valueName: "group"))
     var group: String?
 
     @Option(help: ArgumentHelp("Schema registry for Avro keys and values (default: $CDCCTL_REGISTRY_URL).", valueName: "url"))
@@ -83,7 +83,7 @@ struct ApplyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --errors skip and -t: produce skipped records to this topic, with headers naming the error.", valueName: "topic"))
     var deadLetterTopic: String?
 
-    @Option(help: ArgumentHelp("The input's name in cdcctl_apply_offsets (default: the group with -t, else stdin).", valueName: "name"))
+    @Option(help: ArgumentHelp("The input's name in cdcctl_apply_offsets (default: the group, cdcctl-apply with -t and no group, stdin).", valueName: "name"))
     var offsetsName: String?
 
     @Flag(help: "Stdin is the same input as before (a file): skip the lines a previous run applied (records without a source position).")
@@ -119,8 +119,7 @@ struct ApplyCommand: ParsableCommand {
         options.evolve = evolve
         options.errors = errors
         options.replayLines = replay
-        let groupName = group ?? "cdcctl-apply"
-        options.offsetsName = offsetsName ?? (topic.isEmpty ? "stdin" : groupName)
+        options.offsetsName = offsetsName ?? (topic.isEmpty ? "stdin" : group ?? "cdcctl-apply")
         var batching = ApplyBatching()
         batching.size = batchSize
         batching.lingerSeconds = Double(lingerMs) / 1000
@@ -140,7 +139,7 @@ struct ApplyCommand: ParsableCommand {
                 throw ValidationError("no Kafka brokers given: pass -b host:port or set CDCCTL_KAFKA_BROKERS")
             }
             let settings = KafkaConnectionSettings(brokers: brokers, properties: properties.compactMap(KafkaOptions.split))
-            let consumer = try RDKafkaConsumer(config: try settings.makeConfig(defaults: KafkaApplySession.configuration(group: groupName)))
+            let consumer = try RDKafkaConsumer(config: try settings.makeConfig(defaults: KafkaApplySession.configuration(group: group)))
             var producer: RDKafkaProducer? = nil
             if let deadLetterTopic {
                 let dlq = try RDKafkaProducer(config: try settings.makeConfig())
@@ -160,7 +159,7 @@ struct ApplyCommand: ParsableCommand {
             }
             let payloads: any PayloadDecoder = try PayloadDecoders.standard(registry: registry, onFailure: .fail, form: .natural)
             let session = KafkaApplySession(consumer: consumer, topics: topic, applier: applier, decoder: decoder, payloads: payloads,
-                                            batching: batching, exitAtEnd: exitAtEnd, stop: stop, notice: notice, progress: progress)
+                                            batching: batching, exitAtEnd: exitAtEnd, group: group, stop: stop, notice: notice, progress: progress)
             try session.run()
             try? consumer.close()
             _ = producer

@@ -11,13 +11,15 @@ public struct KafkaApplySession {
     private let payloads: PayloadDecoder
     private let batching: ApplyBatching
     private let exitAtEnd: Bool
+    /// nil: no group; every partition of the topics is assigned to this process.
+    private let group: String?
     private let stop: StopToken
     private let notice: (String) -> Void
     private let progress: ApplyProgress?
     private var hasRegistry: Bool { !(payloads is PassthroughPayloadDecoder) }
 
     public init(consumer: RDKafkaConsumer, topics: [String], applier: PostgresApplier, decoder: ApplyRecordDecoder, payloads: PayloadDecoder,
-                batching: ApplyBatching, exitAtEnd: Bool, stop: StopToken, notice: @escaping (String) -> Void, progress: ApplyProgress?) {
+                batching: ApplyBatching, exitAtEnd: Bool, group: String?, stop: StopToken, notice: @escaping (String) -> Void, progress: ApplyProgress?) {
         self.consumer = consumer
         self.topics = topics
         self.applier = applier
@@ -25,15 +27,45 @@ public struct KafkaApplySession {
         self.payloads = payloads
         self.batching = batching
         self.exitAtEnd = exitAtEnd
+        self.group = group
         self.stop = stop
         self.notice = notice
         self.progress = progress
     }
 
-    /// The consumer properties `apply` needs (before the user's -X).
-    public static func configuration(group: String) -> [(String, String)] {
-        [("group.id", group), ("enable.auto.commit", "false"), ("enable.auto.offset.store", "false"),
+    /// The consumer properties `apply` needs (before the user's -X). Without a group, librdkafka
+    /// still wants a `group.id`; nothing joins or commits under it.
+    public static func configuration(group: String?) -> [(String, String)] {
+        [("group.id", group ?? KafkaConsumeOptions.assignOnlyGroup), ("enable.auto.commit", "false"), ("enable.auto.offset.store", "false"),
          ("auto.offset.reset", "earliest"), ("enable.partition.eof", "true"), ("fetch.queue.backoff.ms", "10")]
+    }
+
+    /// Without a group: every partition of the topics (names, or `^regex` patterns matched
+    /// against the cluster's topics), from the target's positions.
+    private func assignAll(timeout: Int32) throws {
+        var partitions: [KafkaTopicPartition] = []
+        var all: KafkaClusterMetadata? = nil
+        for topic in topics {
+            var infos: [KafkaTopicMetadata] = []
+            if topic.hasPrefix("^") {
+                if all == nil { all = try consumer.metadata(timeout: timeout) }
+                let pattern = try Regex(topic)
+                infos = all!.topics.filter { (try? pattern.wholeMatch(in: $0.name)) != nil || (try? pattern.firstMatch(in: $0.name)) != nil }
+            } else {
+                let metadata = try consumer.metadata(topic: topic, timeout: timeout)
+                guard let info = metadata.topic(topic), info.error == nil, !info.partitions.isEmpty else {
+                    throw KafkaError("topic \(topic) does not exist on \(consumer.brokers)")
+                }
+                infos = [info]
+            }
+            for info in infos {
+                for p in info.partitions.map(\.id).sorted() {
+                    let stored = applier.storedOffset(topic: info.name, partition: p)
+                    partitions.append(KafkaTopicPartition(topic: info.name, partition: p, offset: stored.map { $0 + 1 } ?? KafkaOffset.beginning))
+                }
+            }
+        }
+        try consumer.assign(partitions)
     }
 
     private struct Partition: Hashable {
@@ -44,7 +76,7 @@ public struct KafkaApplySession {
     /// Consumes and applies until a stop (or, with `exitAtEnd`, until every assigned partition
     /// is read to its end and applied).
     public func run() throws {
-        try consumer.subscribe(topics)
+        if group == nil { try assignAll(timeout: 10_000) } else { try consumer.subscribe(topics) }
         var pending: [ApplyRecord] = []
         var firstPendingAt = 0.0
         var checked = Set<Partition>()          // positions read from the target since assignment
@@ -82,7 +114,7 @@ public struct KafkaApplySession {
             for record in pending {
                 if case .kafka(let t, let p, let o) = record.position { commits[Partition(topic: t, partition: p)] = max(commits[Partition(topic: t, partition: p)] ?? -1, o + 1) }
             }
-            consumer.commit(commits.map { KafkaTopicPartition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
+            if group != nil { consumer.commit(commits.map { KafkaTopicPartition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }) }
             pending.removeAll(keepingCapacity: true)
             progress?.update(applied: applier.appliedRecords, skipped: applier.skippedRecords)
         }
