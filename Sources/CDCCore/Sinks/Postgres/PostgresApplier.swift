@@ -132,8 +132,11 @@ public final class PostgresApplier {
                     try fail(pending[pending.startIndex], table: nil, message: error.message)
                     return
                 }
-                // Which record? One at a time finds it; those before it are committed.
-                for r in pending { try apply([r]) }
+                // Which record? Halves find it in a few transactions; those before it are committed.
+                let middle = pending.startIndex + pending.count / 2
+                let (first, second) = (Array(pending[..<middle]), Array(pending[middle...]))
+                try apply(first)
+                try apply(second)
                 return
             }
         }
