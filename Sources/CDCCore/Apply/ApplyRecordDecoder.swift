@@ -64,8 +64,10 @@ public struct ApplyRecordDecoder: Sendable {
                                  kafkaPosition: Self.kafkaPosition(in: all))
         case .debezium:
             var event = value
-            if case .object(let members) = value, members.count == 2, let payload = value["payload"], value["schema"] != nil {
+            var decimalScales: [String: Int] = [:]
+            if case .object(let members) = value, members.count == 2, let payload = value["payload"], let schema = value["schema"] {
                 event = payload
+                decimalScales = Self.decimalScales(in: schema)
             }
             guard case .object = event else { throw ApplyInputError("not a change event: expected a JSON object") }
             guard let op = event["op"]?.string else {
@@ -83,10 +85,14 @@ public struct ApplyRecordDecoder: Sendable {
             case "c", "r", "u":
                 kind = .upsert
                 guard let after = event["after"], case .object = after else { throw ApplyInputError("a \"\(op)\" event without an \"after\" row") }
-                row = try fields(after, what: "\"after\"")
+                row = Self.decodingDecimals(try fields(after, what: "\"after\""), scales: decimalScales)
             case "d":
                 kind = .delete
-                if let before = event["before"], case .object = before { row = try fields(before, what: "\"before\"") } else { row = recordKey ?? [] }
+                if let before = event["before"], case .object = before {
+                    row = Self.decodingDecimals(try fields(before, what: "\"before\""), scales: decimalScales)
+                } else {
+                    row = recordKey ?? []
+                }
             case "t":
                 kind = .truncate
                 row = []
@@ -96,6 +102,29 @@ public struct ApplyRecordDecoder: Sendable {
                 throw ApplyInputError("unknown op \"\(op)\"")
             }
             return DecodedRecord(change: ApplyChange(kind: kind, sourceTable: table, topic: topic, row: row, recordKey: recordKey), transaction: transaction)
+        }
+    }
+
+    /// Kafka Connect's JsonConverter with schemas writes a `Decimal` as base64 of its unscaled
+    /// value; the envelope's schema gives the scale. Field name → scale, from `after`'s schema.
+    static func decimalScales(in schema: ApplyJSON) -> [String: Int] {
+        guard case .array(let envelopeFields)? = schema["fields"] else { return [:] }
+        var scales: [String: Int] = [:]
+        for part in envelopeFields where part["field"]?.string == "after" || part["field"]?.string == "before" {
+            guard case .array(let columns)? = part["fields"] else { continue }
+            for column in columns where column["name"]?.string == "org.apache.kafka.connect.data.Decimal" {
+                if let name = column["field"]?.string, let scale = column["parameters"]?["scale"]?.int64 { scales[name] = Int(scale) }
+            }
+        }
+        return scales
+    }
+
+    static func decodingDecimals(_ row: [(String, ApplyJSON)], scales: [String: Int]) -> [(String, ApplyJSON)] {
+        guard !scales.isEmpty else { return row }
+        return row.map { field in
+            guard let scale = scales[field.0], case .string(let text) = field.1, !PostgresTextInput.isUnavailable(field.1),
+                  let bytes = Base64Decoding.decode(text) else { return field }
+            return (field.0, .string(DecimalText.fromUnscaled(bytes, scale: scale)))
         }
     }
 

@@ -30,6 +30,13 @@ final class ApplyRecordDecoderTests: XCTestCase {
         XCTAssertThrowsError(try decode(.debezium, #"{"id":1}"#)) { XCTAssertTrue("\($0)".contains("--envelope flat"), "\($0)") }
     }
 
+    /// Debezium's JsonConverter with schemas: a Decimal is base64 of the unscaled value.
+    func testDecimalsOfConnectSchemas() throws {
+        let event = #"{"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"int32","field":"id"},{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"2"},"field":"price"}]}]},"payload":{"after":{"id":1,"price":"Ae8="},"op":"c","source":{"schema":"s","table":"t"}}}"#
+        let decoded = try XCTUnwrap(decode(.debezium, event))
+        XCTAssertEqual(decoded.change.row.last?.1, .string("4.95"))
+    }
+
     func testFlatPlainAndTombstones() throws {
         let deleted = try XCTUnwrap(decode(.flat, #"{"id":1,"__deleted":"true","__table":"t","__op":"d","__lsn":5}"#))
         XCTAssertEqual(deleted.change.kind, .delete)

@@ -41,7 +41,9 @@ struct ApplyOffsetsTable {
     static func create(on connection: PGConnection) throws {
         let exists = try connection.query("SELECT to_regclass($1) IS NOT NULL", [name], context: "cannot look up \(name)")
         if exists.string(0, 0) != "t" {
-            try connection.execute(createSQL, context: "cannot create \(name) in the target")
+            // Several apply processes may start at once: one creates, the others wait and find it.
+            try connection.execute("BEGIN; SELECT pg_advisory_xact_lock(hashtext('\(name)')); \(createSQL); COMMIT",
+                                   context: "cannot create \(name) in the target")
         }
     }
 

@@ -27,11 +27,12 @@ enum TableEvolution {
             let value = change.recordKey?.last(where: { $0.0 == k })?.1 ?? .null
             columns.append("\(SQLQuote.identifier(k)) \(sqlType(of: value))")
         }
+        try lock(name, on: c)
         if name.schema != "public" {
             try c.execute("CREATE SCHEMA IF NOT EXISTS \(SQLQuote.identifier(name.schema))", context: "cannot create schema \(name.schema)")
         }
         try c.execute("""
-            CREATE TABLE \(name.sqlIdentifier) (\(columns.joined(separator: ", ")), PRIMARY KEY (\(keyColumns.map(SQLQuote.identifier).joined(separator: ", "))))
+            CREATE TABLE IF NOT EXISTS \(name.sqlIdentifier) (\(columns.joined(separator: ", ")), PRIMARY KEY (\(keyColumns.map(SQLQuote.identifier).joined(separator: ", "))))
             """, context: "cannot create table \(name)")
     }
 
@@ -40,7 +41,14 @@ enum TableEvolution {
         var seen = Set<String>()
         let adds = fields.filter { seen.insert($0.0).inserted }
             .map { "ADD COLUMN IF NOT EXISTS \(SQLQuote.identifier($0.0)) \(sqlType(of: $0.1))" }
+        try lock(name, on: c)
         try c.execute("ALTER TABLE \(name.sqlIdentifier) \(adds.joined(separator: ", "))", context: "cannot add columns to \(name)")
+    }
+
+    /// Another apply may be creating or evolving the same table: wait for its transaction.
+    private static func lock(_ name: TableName, on c: PGConnection) throws {
+        _ = try c.query("SELECT pg_advisory_xact_lock(hashtext($1))", ["cdcctl_apply:" + name.sqlIdentifier],
+                        context: "cannot lock \(name) to change it")
     }
 }
 
