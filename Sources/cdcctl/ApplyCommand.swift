@@ -158,8 +158,10 @@ struct ApplyCommand: ParsableCommand {
                 }
             }
             let payloads: any PayloadDecoder = try PayloadDecoders.standard(registry: registry, onFailure: .fail, form: .natural)
+            let registryClient = try (registry ?? Environment.registryURL).map { try SchemaRegistryClient(url: $0) }
             let session = KafkaApplySession(consumer: consumer, topics: topic, applier: applier, decoder: decoder, payloads: payloads,
-                                            batching: batching, exitAtEnd: exitAtEnd, group: group, stop: stop, notice: notice, progress: progress)
+                                            batching: batching, exitAtEnd: exitAtEnd, group: group, stop: stop, notice: notice, progress: progress,
+                                            registry: registryClient)
             try session.run()
             try? consumer.close()
             _ = producer

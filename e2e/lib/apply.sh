@@ -67,6 +67,13 @@ truncate_workload() {
 # same_rows: source and target SELECT * … ORDER BY id are identical, value for value.
 same_rows() {
   local q="select * from $SCHEMA.types order by id"
+  # A table --create-tables made from Avro: money is numeric there, bit(1) boolean.
+  if [ "${mode:-}" = avro_create ]; then
+    local cols
+    cols=$(apply_sql "$SRC" "select string_agg(case column_name when 'c_money' then 'c_money::numeric' when 'c_bit1' then 'c_bit1::text in (''1'', ''true'')' else quote_ident(column_name) end, ', ' order by ordinal_position)
+      from information_schema.columns where table_schema = '$SCHEMA' and table_name = 'types'")
+    q="select $cols from $SCHEMA.types order by id"
+  fi
   if ! diff <(psql "$SRC" -XAtx -c "$q") <(psql "$DST" -XAtx -c "$q") >"$TMP/diff"; then
     cut -c1-200 "$TMP/diff" | head -20; return 1
   fi

@@ -19,6 +19,8 @@ public struct ApplyChange: Sendable {
     public var row: [(String, ApplyJSON)]
     /// The record key's fields (Kafka record key), when there is one.
     public var recordKey: [(String, ApplyJSON)]?
+    /// Column types the record's schema states (Avro), for `--create-tables` and `--evolve`.
+    public var columnTypes: [String: String]? = nil
 
     public init(kind: Kind, sourceTable: TableName?, topic: String?, row: [(String, ApplyJSON)], recordKey: [(String, ApplyJSON)]? = nil) {
         self.kind = kind

@@ -16,10 +16,16 @@ public struct KafkaApplySession {
     private let stop: StopToken
     private let notice: (String) -> Void
     private let progress: ApplyProgress?
+    /// The registry, for the column types of Avro values (`--create-tables`, `--evolve`) and
+    /// the column names Avro could not spell.
+    private let registry: SchemaRegistryClient?
+    private let schemaTypes = SchemaTypeCache()
     private var hasRegistry: Bool { !(payloads is PassthroughPayloadDecoder) }
 
     public init(consumer: RDKafkaConsumer, topics: [String], applier: PostgresApplier, decoder: ApplyRecordDecoder, payloads: PayloadDecoder,
-                batching: ApplyBatching, exitAtEnd: Bool, group: String?, stop: StopToken, notice: @escaping (String) -> Void, progress: ApplyProgress?) {
+                batching: ApplyBatching, exitAtEnd: Bool, group: String?, stop: StopToken, notice: @escaping (String) -> Void, progress: ApplyProgress?,
+                registry: SchemaRegistryClient? = nil) {
+        self.registry = registry
         self.consumer = consumer
         self.topics = topics
         self.applier = applier
@@ -169,7 +175,16 @@ public struct KafkaApplySession {
                     try applier.reject(position: position, message: "\(error)", rawKey: message.key, rawValue: message.value)
                     continue
                 }
-                guard let decoded else { continue }
+                guard var decoded else { continue }
+                if let registry, let value = message.value, ConfluentWireFormat.looksFramed(value),
+                   let id = try? ConfluentWireFormat.parse(value).schemaID {
+                    if let described = schemaTypes.describe(id: id, registry: registry) {
+                        decoded.change.columnTypes = described.types
+                        if !described.renames.isEmpty {
+                            decoded.change.row = decoded.change.row.map { (described.renames[$0.0] ?? $0.0, $0.1) }
+                        }
+                    }
+                }
                 let record = ApplyRecord(change: decoded.change, position: position, rawKey: message.key, rawValue: message.value)
                 if applier.isApplied(record) { continue }
                 if pending.isEmpty { firstPendingAt = Clock.monotonicSeconds() }
@@ -200,5 +215,18 @@ public struct KafkaApplySession {
             if field == .key { return nil }
             throw error
         }
+    }
+}
+
+/// Column types and field renames per Avro schema id, fetched once.
+final class SchemaTypeCache {
+    private var known: [Int32: (types: [String: String], renames: [String: String])] = [:]
+
+    func describe(id: Int32, registry: SchemaRegistryClient) -> (types: [String: String], renames: [String: String])? {
+        if let described = known[id] { return described }
+        guard let text = try? registry.schema(id: id) else { return nil }
+        let described = AvroColumnTypes.describe(schemaText: text)
+        known[id] = described
+        return described
     }
 }

@@ -297,7 +297,7 @@ public final class PostgresApplier {
         if let change, change.kind == .upsert, options.evolve || options.createTables {
             let missing = change.row.filter { table!.index[$0.0] == nil }
             if !missing.isEmpty, options.evolve {
-                try TableEvolution.addColumns(missing, to: name, on: c)
+                try TableEvolution.addColumns(missing, types: change.columnTypes, to: name, on: c)
                 table = try TargetTable.load(name, on: c, keyOverride: options.primaryKey)
                 tables[name] = table
                 stages[name] = nil

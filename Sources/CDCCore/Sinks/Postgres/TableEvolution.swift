@@ -1,9 +1,8 @@
 /// `--create-tables` and `--evolve` (Debezium's `schema.evolution=basic`): a missing table is
 /// created from a record's fields, and fields a table lacks become new nullable columns. Types
-/// come from the JSON values (the event format carries no column types in JSON, and Avro reaches
-/// `apply` as its natural JSON form): boolean → boolean, an integral number → bigint, another
-/// number → numeric (exact), a string → text, an object or array → jsonb, null → text. Nothing
-/// is ever dropped or narrowed. For exact types, create the target tables first.
+/// come from the record's Avro schema when it has one (`AvroColumnTypes`), else from the JSON
+/// values: boolean → boolean, an integral number → bigint, another number → numeric (exact), a
+/// string → text, an object or array → jsonb, null → text. Nothing is ever dropped or narrowed.
 enum TableEvolution {
     static func sqlType(of value: ApplyJSON) -> String {
         switch value {
@@ -21,7 +20,7 @@ enum TableEvolution {
         var seen = Set<String>()
         var columns: [String] = []
         for (field, value) in change.row where seen.insert(field).inserted {
-            columns.append("\(SQLQuote.identifier(field)) \(sqlType(of: value))")
+            columns.append("\(SQLQuote.identifier(field)) \(change.columnTypes?[field] ?? sqlType(of: value))")
         }
         for k in keyColumns where !seen.contains(k) {
             let value = change.recordKey?.last(where: { $0.0 == k })?.1 ?? .null
@@ -37,10 +36,10 @@ enum TableEvolution {
     }
 
     /// Adds nullable columns for `fields`.
-    static func addColumns(_ fields: [(String, ApplyJSON)], to name: TableName, on c: PGConnection) throws {
+    static func addColumns(_ fields: [(String, ApplyJSON)], types: [String: String]?, to name: TableName, on c: PGConnection) throws {
         var seen = Set<String>()
         let adds = fields.filter { seen.insert($0.0).inserted }
-            .map { "ADD COLUMN IF NOT EXISTS \(SQLQuote.identifier($0.0)) \(sqlType(of: $0.1))" }
+            .map { "ADD COLUMN IF NOT EXISTS \(SQLQuote.identifier($0.0)) \(types?[$0.0] ?? sqlType(of: $0.1))" }
         try lock(name, on: c)
         try c.execute("ALTER TABLE \(name.sqlIdentifier) \(adds.joined(separator: ", "))", context: "cannot add columns to \(name)")
     }
