@@ -6,7 +6,8 @@
 #   A. kill -9 of apply mid-run, three times, then a run to the end;
 #   B. the target restarted with `pg_ctl restart -m immediate` while apply runs;
 #   C. a broker outage: apply reads through a `tansu proxy` that is stopped for a while;
-#   D. two apply processes in one group (-G) on a 4-partition topic.
+#   D. two apply processes in one group (-G) on a 4-partition topic;
+#   E. kill -9 of apply reading the change events from stdin (a file), then the same file again.
 set -euo pipefail
 NAME=apply-faults
 . "$(dirname "$0")/lib/preamble.sh"
@@ -42,7 +43,7 @@ create table $SCHEMA.items (id int primary key, ver bigint not null default next
 
 # The source and its changes, streamed to two topics (1 and 4 partitions) and kept there.
 q "$SRC" "drop schema if exists $SCHEMA cascade; drop publication if exists $S; $TABLE_SQL; create publication $S for table $SCHEMA.items"
-for topic in one four; do
+for topic in one four file; do
   q "$SRC" "select pg_drop_replication_slot('${S}_$topic') from pg_replication_slots where slot_name = '${S}_$topic'" >/dev/null
   q "$SRC" "select pg_create_logical_replication_slot('${S}_$topic', 'pgoutput')" >/dev/null
 done
@@ -61,6 +62,7 @@ q "$SRC" "update $SCHEMA.items set note = 'last', ver = nextval('$SCHEMA.verseq'
 end=$(q "$SRC" "select pg_current_wal_lsn()")
 "$BIN" stream -q --slot "${S}_one" --publication "$S" --snapshot never --endpos "$end" --kafka --topic-prefix "af1$$" 2>"$TMP/stream1.err" || die "stream (1 partition)"
 "$BIN" stream -q --slot "${S}_four" --publication "$S" --snapshot never --endpos "$before_truncate" --kafka --topic-prefix "af4$$" --partitions 4 2>"$TMP/stream4.err" || die "stream (4 partitions)"
+"$BIN" stream -q --slot "${S}_file" --publication "$S" --snapshot never --endpos "$end" >"$TMP/events.ndjson" 2>"$TMP/streamf.err" || die "stream (stdout)"
 TOPIC1=af1$$.$SCHEMA.items
 TOPIC4=af4$$.$SCHEMA.items
 
@@ -139,4 +141,16 @@ wait "$p2" || die "D: the second apply failed"
 check "D: two processes, one group: target = source" same_rows items_before
 check "D: two processes, one group: no change applied twice" nothing_twice
 check "D: every partition has its position in the target" test "$(q "$DST" "select count(*) from cdcctl_apply_offsets where name = 'afd-$$'")" = 4
+# E. kill -9 of apply reading stdin, then the same input again: it skips what is applied.
+fresh_target
+"$BIN" apply --db "$DST" -q --batch-size 200 <"$TMP/events.ndjson" 2>"$TMP/e.err" &
+pid=$!
+wait_applied 0 || die "E: apply applied nothing"
+sleep 0.$((RANDOM % 5))
+kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+partial=$(applied)
+"$BIN" apply --db "$DST" -q --batch-size 200 <"$TMP/events.ndjson" 2>>"$TMP/e.err" || die "E: the second apply failed"
+check "E: kill -9 reading stdin: target = source" same_rows
+check "E: kill -9 reading stdin: no change applied twice" nothing_twice
+check "E: the kill came mid-input" test "$partial" -lt "$(applied)"
 [ "$ok" -eq 1 ] || exit 1

@@ -109,11 +109,10 @@ public struct KafkaApplySession {
                 try applier.apply(pending)
             } catch let conflict as ApplyPositionConflict {
                 notice("cdcctl: \(conflict.description); reading it again from the target's position")
+                // Every partition is checked again against the target (and sought) at its next record.
                 try applier.reloadPositions()
-                let partition = Partition(topic: conflict.topic, partition: conflict.partition)
                 pending.removeAll()
                 checked.removeAll()
-                _ = partition
                 return
             }
             var commits: [Partition: Int64] = [:]
