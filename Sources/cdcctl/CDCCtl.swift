@@ -15,7 +15,7 @@ struct CDCCtl: ParsableCommand {
             version: VersionReport.text,
             subcommands: [SnapshotCommand.self, StreamCommand.self, RegistryCommand.self,
                           ConsumeCommand.self, ProduceCommand.self, TopicsCommand.self,
-                          SlotsCommand.self, CheckCommand.self]
+                          SlotsCommand.self, CheckCommand.self, ApplyCommand.self]
         )
     }
 }

@@ -107,6 +107,26 @@ public final class RDKafkaConsumer {
         }
     }
 
+    /// Moves the fetch positions of assigned partitions to these offsets (messages fetched
+    /// before the seek are not delivered after it).
+    public func seek(_ positions: [KafkaTopicPartition], timeout: Int32) throws {
+        guard !positions.isEmpty else { return }
+        let list = RDKafkaTopicPartitionList(positions)
+        if let error = rd_kafka_seek_partitions(handle.pointer, list.pointer, timeout) {
+            defer { rd_kafka_error_destroy(error) }
+            throw KafkaError("cannot seek \(positions.map(\.description).joined(separator: ", "))",
+                             detail: String(cString: rd_kafka_error_string(error)), code: rd_kafka_error_code(error).rawValue)
+        }
+    }
+
+    /// Commits these positions (per partition, the offset of the next message to read) to
+    /// the group, without waiting for the answer.
+    public func commit(_ positions: [KafkaTopicPartition]) {
+        guard !positions.isEmpty else { return }
+        let list = RDKafkaTopicPartitionList(positions)
+        _ = rd_kafka_commit(handle.pointer, list.pointer, 1)
+    }
+
     /// Marks these positions (per partition, the offset of the next message to read) as
     /// processed, for the next commit; with `enable.auto.offset.store=false` nothing else does.
     /// Best effort: partitions no longer assigned are skipped.

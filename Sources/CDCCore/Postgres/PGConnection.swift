@@ -106,6 +106,54 @@ public final class PGConnection {
         if let rowError { throw rowError }
     }
 
+    /// Runs `COPY … FROM STDIN` and sends `data` (text-format lines, each ending in a newline)
+    /// as its rows. Returns the number of rows the server loaded; a row the server rejects
+    /// throws with the server's message (its CONTEXT line names the row number, 1-based).
+    @discardableResult
+    public func copyIn(_ sql: String, data: [UInt8], context: @autoclosure () -> String) throws -> Int {
+        let start = PGResult(PQexec(conn, sql))
+        try check(start, context: context(), accept: [PGRES_COPY_IN])
+        var sendError: String? = nil
+        // Sent in pieces of at most 1 MiB: libpq buffers each call whole.
+        let piece = 1 << 20
+        var offset = 0
+        data.withUnsafeBufferPointer { buffer in
+            while offset < buffer.count {
+                let count = min(piece, buffer.count - offset)
+                let sent = buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: count) {
+                    PQputCopyData(conn, $0, Int32(count))
+                }
+                if sent != 1 { sendError = String(cString: PQerrorMessage(conn)); return }
+                offset += count
+            }
+        }
+        if PQputCopyEnd(conn, nil) != 1, sendError == nil { sendError = String(cString: PQerrorMessage(conn)) }
+        var loaded = 0
+        var failure: PostgresError? = nil
+        while let raw = PQgetResult(conn) {
+            let result = PGResult(raw)
+            if result.status == PGRES_COMMAND_OK {
+                loaded = Int(String(cString: PQcmdTuples(raw))) ?? 0
+            } else if failure == nil {
+                let detail = result.errorMessage.isEmpty ? String(cString: PQerrorMessage(conn)) : result.errorMessage
+                failure = PostgresError(context(), detail: detail + (result.errorContext.map { " (\($0))" } ?? ""), sqlState: result.sqlState)
+            }
+        }
+        if let failure { throw failure }
+        if let sendError { throw PostgresError(context(), detail: sendError, sqlState: isAlive ? nil : "08006") }
+        return loaded
+    }
+
+    /// Runs one statement and returns how many rows it affected (`PQcmdTuples`).
+    @discardableResult
+    public func command(_ sql: String, _ parameters: [String?] = [], context: @autoclosure () -> String = "query failed") throws -> Int {
+        let result = withCStrings(parameters) { pointers in
+            PGResult(PQexecParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0))
+        }
+        try check(result, context: context(), accept: [PGRES_TUPLES_OK, PGRES_COMMAND_OK])
+        return result.affectedRows
+    }
+
     /// Asks the server to cancel the command in progress (`PQcancel`, over a connection of its
     /// own), e.g. from a `copyOut` row callback whose reader gave up, so the COPY ends early
     /// instead of being drained to its end. Best effort: a failure is ignored.
@@ -120,7 +168,9 @@ public final class PGConnection {
         let status = result.status
         guard accept.contains(status) else {
             let detail = result.errorMessage.isEmpty ? String(cString: PQerrorMessage(conn)) : result.errorMessage
-            throw PostgresError(context, detail: detail, sqlState: result.sqlState)
+            // A lost connection has no SQLSTATE from the server: say so with class 08.
+            let state = result.sqlState ?? (PQstatus(conn) == CONNECTION_OK ? nil : "08006")
+            throw PostgresError(context, detail: detail, sqlState: state)
         }
     }
 }

@@ -18,6 +18,18 @@ public final class PGResult {
         return PQresultErrorMessage(handle).map { String(cString: $0) } ?? ""
     }
 
+    /// The server's CONTEXT field (e.g. `COPY t, line 3, column c: "x"`), if any.
+    var errorContext: String? {
+        guard let handle, let raw = PQresultErrorField(handle, Int32(UInt8(ascii: "W"))) else { return nil }
+        return String(cString: raw)
+    }
+
+    /// The rows a command affected (`PQcmdTuples`), 0 when it reports none.
+    var affectedRows: Int {
+        guard let handle else { return 0 }
+        return Int(String(cString: PQcmdTuples(handle))) ?? 0
+    }
+
     var sqlState: String? {
         guard let handle, let raw = PQresultErrorField(handle, Int32(UInt8(ascii: "C"))) else { return nil }
         return String(cString: raw)
