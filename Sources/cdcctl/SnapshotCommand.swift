@@ -10,13 +10,18 @@ struct SnapshotCommand: ParsableCommand {
         discussion: """
             All tables are read in one REPEATABLE READ transaction with COPY, so the events \
             describe one consistent state. Rows stream through; memory does not grow with the table.
+
+            With --incremental, nothing is read here: a signal asks the running `cdcctl stream` \
+            on --slot to snapshot the tables in primary-key chunks while it streams (DBLog \
+            watermarks; progress in cdcctl.incremental_snapshot), or to --stop, --pause or \
+            --resume doing so.
             """
     )
 
     @OptionGroup var database: DatabaseOptions
 
     @Option(name: [.short, .long], help: ArgumentHelp("A table to snapshot, as schema.table (repeatable).", valueName: "schema.table"))
-    var table: [String]
+    var table: [String] = []
 
     @Option(name: .long, help: "The logical server name (Debezium's topic.prefix), reported as source.name.")
     var topicPrefix: String = "cdcctl"
@@ -29,15 +34,23 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup(title: "Kafka") var sink: EventSinkOptions
 
+    @OptionGroup(title: "Incremental snapshot") var incremental: IncrementalSnapshotOptions
+
     func validate() throws {
         for name in table where TableName(parsing: name) == nil {
             throw ValidationError("invalid table name '\(name)': expected schema.table")
         }
         if parallel < 1 || parallel > 64 { throw ValidationError("--parallel must be between 1 and 64") }
+        try incremental.validate(tables: table, otherFlags: [parallel != 1 ? "--parallel" : nil, sink.toKafka ? "--kafka" : nil].compactMap { $0 })
+        if table.isEmpty && !incremental.incremental { throw ValidationError("Missing expected argument '--table <schema.table> ...'") }
     }
 
     func run() throws {
         let conninfo = try database.conninfo()
+        if incremental.incremental {
+            let quiet = quiet
+            return try incremental.send(conninfo: conninfo, tables: table.compactMap(TableName.init(parsing:))) { if !quiet { StandardError.notice($0) } }
+        }
         let connection = try PGConnection(conninfo: conninfo)
         let options = SnapshotOptions(tables: table.compactMap(TableName.init(parsing:)), prefix: topicPrefix, parallel: parallel)
         var reader = SnapshotReader(connection: connection, options: options,

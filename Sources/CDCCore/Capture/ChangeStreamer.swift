@@ -55,7 +55,9 @@ public final class ChangeStreamer {
         try setup.checkWalLevel()
         try setup.checkReplicationReadiness(snapshot: mode)
         let existing = try setup.usableSlot(snapshot: mode)
+        try IncrementalSnapshot.checkSignalTable(setup, published: false)
         try setup.ensurePublication()
+        try IncrementalSnapshot.checkSignalTable(setup, published: true)
         let captured = try setup.capturedTables(options.tables)
         var replication = try ReplicationConnection(conninfo: conninfo)
         // Before the slot is created: a sink that refuses this origin leaves no new slot behind.
@@ -91,11 +93,15 @@ public final class ChangeStreamer {
             }
         }
         if mode != .initialOnly {
-            try streamWithRetries(replication: &replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start, into: &sink)
+            let incremental = IncrementalSnapshot(options: options, log: log)
+            incremental.load(catalog: catalog)
+            try streamWithRetries(replication: &replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start,
+                                  incremental: incremental, into: &sink)
         }
         if options.dropSlotOnExit {
             dropSlot(replication)
             try? SnapshotStateTable.forget(slot: options.slot, connection: catalog)
+            try? IncrementalSnapshotStateTable.forget(slot: options.slot, connection: catalog)
         }
     }
 
@@ -114,7 +120,7 @@ public final class ChangeStreamer {
     /// Streams from the slot; when a connection drops, reconnects with backoff and resumes from
     /// the last acknowledged position (the slot never moved past it), until stopped.
     private func streamWithRetries(replication: inout ReplicationConnection, catalog: PGConnection, protocolVersion: Int, start: LSN,
-                                   into sink: inout some ChangeEventSink) throws {
+                                   incremental: IncrementalSnapshot, into sink: inout some ChangeEventSink) throws {
         var acknowledged = start
         var catalog: PGConnection? = catalog
         var current: ReplicationConnection? = replication
@@ -131,7 +137,8 @@ public final class ChangeStreamer {
                 backoff = 0.5
                 monitor.streaming(from: acknowledged)
                 do {
-                    try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, into: &sink)
+                    try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged,
+                               incremental: incremental, into: &sink)
                 } catch where repl.isAlive && cat.isAlive {
                     // A failure that ends the stream (a message the broker will never take): what
                     // was handed over before it still gets delivered and acknowledged, so the
@@ -172,12 +179,15 @@ public final class ChangeStreamer {
     /// The read loop on one connection: messages to the writer, keepalives and idle time to the
     /// state machine, whose actions (status updates, stop) it carries out.
     private func stream(replication: ReplicationConnection, catalog: PGConnection, protocolVersion: Int, acknowledged: inout LSN,
-                        into sink: inout some ChangeEventSink) throws {
+                        incremental: IncrementalSnapshot, into sink: inout some ChangeEventSink) throws {
         var machine = ReplicationStateMachine(start: acknowledged, endpos: options.endpos, statusInterval: options.statusInterval,
                                               heartbeatInterval: options.heartbeatInterval, now: Clock.monotonicSeconds())
         var decoder = PgOutputDecoder(protocolVersion: protocolVersion)
         var writer = ChangeEventWriter(relations: RelationCache(catalog: catalog, prefix: options.prefix),
                                        prefix: options.prefix, database: catalog.database)
+        // A chunk open on the previous connection missed part of its window: read it again.
+        incremental.connectionRestarted()
+        writer.incremental = incremental
         var stopping = false
 
         func perform(_ actions: [ReplicationStateMachine.Action]) throws {
@@ -204,6 +214,8 @@ public final class ChangeStreamer {
             }
             // A stop that came while backed up: stop at this boundary rather than read on.
             if stop.isRaised && !machine.stopRequested { continue }
+            // Between transactions: incremental snapshot chunks (recorded once durable, read next).
+            if !machine.inTransaction && !machine.stopRequested { try incremental.advance(catalog: catalog, acknowledged: machine.acknowledged) }
             switch try replication.readMessage(timeout: 0.5) {
             case .timeout:
                 monitor.idle()
@@ -226,6 +238,7 @@ public final class ChangeStreamer {
         try perform(machine.collectDurable(from: &sink, wait: 0))
         try? replication.sendStatus(flushed: machine.acknowledged, replyRequested: false)
         replication.endCopy()
+        incremental.finish(catalog: catalog, acknowledged: machine.acknowledged)
         monitor.stopped()
         log("stopped at \(machine.acknowledged)")
     }

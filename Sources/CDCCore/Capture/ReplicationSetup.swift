@@ -48,7 +48,9 @@ struct ReplicationSetup {
         if options.allTables {
             target = "ALL TABLES"
         } else if !options.tables.isEmpty {
-            target = "TABLE " + options.tables.map(\.sqlIdentifier).joined(separator: ", ")
+            // The signal table's inserts reach the stream through the publication.
+            let tables = options.tables + (options.incremental.signalTable.map { [$0] } ?? [])
+            target = "TABLE " + tables.map(\.sqlIdentifier).joined(separator: ", ")
         } else {
             throw CaptureError.publicationMissing(publication: options.publication)
         }
@@ -61,7 +63,7 @@ struct ReplicationSetup {
         let result = try catalog.query("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1, 2",
                                        [options.publication], context: "cannot list the tables of publication \(options.publication)")
         return (0..<result.rowCount).map { TableName(schema: result.string($0, 0), table: result.string($0, 1)) }
-            .filter { !SnapshotStateTable.isStateTable($0) }
+            .filter { !SnapshotStateTable.isStateTable($0) && !IncrementalSnapshotStateTable.isStateTable($0) && $0 != options.incremental.signalTable }
     }
 
     /// The existing slot to stream from, or nil when one is to be created; fails when the slot

@@ -43,6 +43,8 @@ public struct StreamOptions: Sendable {
     public var slotWatchInterval: Double = 5
     /// Connections (and ranges) per table of the initial snapshot (`SnapshotOptions.parallel`).
     public var parallel: Int = 1
+    /// Incremental snapshots on request: chunk size, signal table.
+    public var incremental = IncrementalSnapshotSettings()
 
     /// Creates options with cdcctl's defaults.
     public init(slot: String, publication: String, tables: [TableName] = [], allTables: Bool = false, createSlot: Bool = true,
