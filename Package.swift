@@ -25,10 +25,12 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CAvro", pkgConfig: "avro-c", providers: [.apt(["libavro-dev"])]),
+        // OpenSSL's libcrypto: the message digests of `--mask …=hash:ALG` (Debezium's column.mask.hash).
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "AvroCodec", dependencies: ["CAvro"]),
         .target(
             name: "CDCCore",
-            dependencies: ["CLibPQ", "CRdKafka", "AvroCodec", .product(name: "Prometheus", package: "swift-prometheus")],
+            dependencies: ["CLibPQ", "CRdKafka", "CCrypto", "AvroCodec", .product(name: "Prometheus", package: "swift-prometheus")],
             linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", rdkafkaRuntimeDir])]
         ),
         // What the two HTTP servers share: listen addresses, start until listening, stop, bind errors.

@@ -6,7 +6,9 @@ extension CDCCtl {
     /// fixes name that flag; everything else is ArgumentParser's message.
     static func errorMessage(for error: Error) -> String {
         if let capture = error as? CaptureError { return capture.commandLineWording }
+        if let shaping = error as? ShapingError { return shaping.commandLineWording }
         if let mismatch = error as? CommittedPositionMismatch { return mismatch.commandLineWording }
+        if let outbox = error as? OutboxError { return outbox.commandLineWording }
         return message(for: error)
     }
 }

@@ -51,6 +51,7 @@ struct EventSinkOptions: ParsableArguments {
     /// `transactionalID` (unless -X sets one). Fails when the broker (or, for Avro, the registry)
     /// does not answer within -m seconds (default 10).
     func makeKafkaSink(snapshot: Bool = false, exactlyOnce: KafkaSinkOptions.ExactlyOnce? = nil, transactionTopic: String? = nil, transactionalID: String? = nil,
+                       envelope: EventEnvelope = .debezium, outbox: OutboxSettings? = nil,
                        stop: StopToken, log: @escaping (String) -> Void) throws -> KafkaEventSink? {
         guard toKafka else {
             if exactlyOnce != nil { throw ValidationError("--exactly-once needs Kafka: pass -b host:port or --kafka") }
@@ -59,12 +60,14 @@ struct EventSinkOptions: ParsableArguments {
         let registryURL = registry ?? Environment.registryURL
         var options = KafkaSinkOptions(format: format ?? (registryURL != nil ? .avro : .json), topicTemplate: topicTemplate)
         options.tombstones = !noTombstones
+        options.envelope = envelope
         options.subjectStrategy = subjectStrategy
         options.partitions = partitions
         options.replicationFactor = replicationFactor
         options.exactlyOnce = exactlyOnce
         options.transactionTopic = transactionTopic
         options.isSnapshot = snapshot
+        options.outbox = outbox
         let settings = KafkaSinkSettings(connection: try connection.settings(), options: options, registryURL: registryURL, transactionalID: transactionalID)
         let sink: KafkaEventSink
         do {

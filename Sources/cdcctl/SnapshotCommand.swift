@@ -20,7 +20,7 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("A table to snapshot, as schema.table (repeatable).", valueName: "schema.table"))
+    @Option(name: [.short, .long], help: ArgumentHelp("A table to snapshot, as schema.table, or a pattern: a regular expression on schema.table such as 'shop\\..*' (repeatable; --outbox adds its table).", valueName: "schema.table"))
     var table: [String] = []
 
     @Option(name: .long, help: "The logical server name (Debezium's topic.prefix), reported as source.name.")
@@ -32,17 +32,22 @@ struct SnapshotCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "No progress line on stderr.")
     var quiet = false
 
+    @OptionGroup(title: "Shaping") var shaping: ShapingOptions
+
+    @OptionGroup(title: "Types") var types: TypeModeOptions
+
+    @OptionGroup(title: "Outbox") var outbox: OutboxOptions
+
     @OptionGroup(title: "Kafka") var sink: EventSinkOptions
 
     @OptionGroup(title: "Incremental snapshot") var incremental: IncrementalSnapshotOptions
 
     func validate() throws {
-        for name in table where TableName(parsing: name) == nil {
-            throw ValidationError("invalid table name '\(name)': expected schema.table")
-        }
+        _ = try shaping.settings(tables: table, toKafka: sink.toKafka)
+        try shaping.validate(toKafka: sink.toKafka, noTombstones: sink.noTombstones)
         if parallel < 1 || parallel > 64 { throw ValidationError("--parallel must be between 1 and 64") }
         try incremental.validate(tables: table, otherFlags: [parallel != 1 ? "--parallel" : nil, sink.toKafka ? "--kafka" : nil].compactMap { $0 })
-        if table.isEmpty && !incremental.incremental { throw ValidationError("Missing expected argument '--table <schema.table> ...'") }
+        if table.isEmpty && !incremental.incremental && outbox.outbox == nil { throw ValidationError("Missing expected argument '--table <schema.table> ...'") }
     }
 
     func run() throws {
@@ -52,14 +57,20 @@ struct SnapshotCommand: ParsableCommand {
             return try incremental.send(conninfo: conninfo, tables: table.compactMap(TableName.init(parsing:))) { if !quiet { StandardError.notice($0) } }
         }
         let connection = try PGConnection(conninfo: conninfo)
-        let options = SnapshotOptions(tables: table.compactMap(TableName.init(parsing:)), prefix: topicPrefix, parallel: parallel)
+        let outbox = try outbox.settings()
+        if let outbox { try outbox.check(connection: connection) }
+        // -t's names and patterns, and the outbox table besides.
+        var options = SnapshotOptions(tables: outbox.map { [$0.table] } ?? [], prefix: topicPrefix, parallel: parallel)
+        options.shaping = try shaping.settings(tables: table, toKafka: sink.toKafka)
+        options.typeModes = types.modes
         var reader = SnapshotReader(connection: connection, options: options,
                                     progress: ProgressReporter(enabled: !quiet && ProgressReporter.stderrIsTerminal), conninfo: conninfo)
         let quiet = quiet
-        if let kafka = try sink.makeKafkaSink(snapshot: true, stop: SignalTrap.stopToken(), log: { notice in if !quiet { StandardError.notice(notice) } }) {
+        if let kafka = try sink.makeKafkaSink(snapshot: true, envelope: options.shaping.envelope, outbox: outbox, stop: SignalTrap.stopToken(),
+                                              log: { notice in if !quiet { StandardError.notice(notice) } }) {
             _ = try reader.run(kafka: kafka)
         } else {
-            _ = try reader.runToStandardOutput()
+            _ = try reader.runToStandardOutput(outbox: outbox)
         }
     }
 }

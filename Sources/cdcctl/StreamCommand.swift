@@ -41,7 +41,7 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "The publication (created when absent, for --table or --all-tables).")
     var publication: String = "cdcctl"
 
-    @Option(name: [.short, .long], help: ArgumentHelp("A table to publish and snapshot, as schema.table (repeatable).", valueName: "schema.table"))
+    @Option(name: [.short, .long], help: ArgumentHelp("A table to publish and snapshot, as schema.table, or a pattern: a regular expression on schema.table such as 'shop\\..*' (repeatable; with an existing publication, only the changes of the tables selected are streamed).", valueName: "schema.table"))
     var table: [String] = []
 
     @Flag(help: "Create a missing publication FOR ALL TABLES.")
@@ -79,6 +79,15 @@ struct StreamCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Warn on stderr when the slot retains more WAL than SIZE (512MB, 1GB; checked every few seconds).", valueName: "size"))
     var maxRetainedWal: String?
 
+    @Option(help: ArgumentHelp("The operations to stream, of c (create), u (update), d (delete), t (truncate), m (logical decoding message); default all (Debezium's skipped.operations, inverted).", valueName: "c,u,d,t,m"))
+    var ops: String?
+
+    @OptionGroup(title: "Shaping") var shaping: ShapingOptions
+
+    @OptionGroup(title: "Types") var types: TypeModeOptions
+
+    @OptionGroup(title: "Outbox") var outbox: OutboxOptions
+
     @OptionGroup(title: "Kafka") var sink: EventSinkOptions
 
     @OptionGroup(title: "Incremental snapshots") var incremental: IncrementalStreamOptions
@@ -100,9 +109,9 @@ struct StreamCommand: ParsableCommand {
         if let problem = ReplicationNames.slotProblem(slot) { throw ValidationError("--slot: \(problem)") }
         if let problem = ReplicationNames.publicationProblem(publication) { throw ValidationError("--publication: \(problem)") }
         if parallel < 1 || parallel > 64 { throw ValidationError("--parallel must be between 1 and 64") }
-        for name in table where TableName(parsing: name) == nil {
-            throw ValidationError("invalid table name '\(name)': expected schema.table")
-        }
+        _ = try shaping.settings(tables: table, toKafka: sink.toKafka)
+        try shaping.validate(toKafka: sink.toKafka, noTombstones: sink.noTombstones)
+        if let ops, case .failure(let problem) = ShapingSettings.parseOperations(ops) { throw ValidationError("invalid --ops '\(ops)': \(problem)") }
         if let endpos, LSN(endpos) == nil { throw ValidationError("invalid --endpos '\(endpos)': expected an LSN like 0/16B3748") }
         if let heartbeatInterval, heartbeatInterval <= 0 { throw ValidationError("--heartbeat-interval must be positive") }
         if statusInterval <= 0 { throw ValidationError("--status-interval must be positive") }
@@ -119,25 +128,39 @@ struct StreamCommand: ParsableCommand {
     }
 
     func run() throws {
+        let conninfo = try database.conninfo()
+        // -t's names and patterns are shaping settings; the outbox table is captured besides them
+        // (alone without -t), and with --all-tables among all.
+        var tables: [TableName] = []
+        let outbox = try outbox.settings()
+        if let outbox {
+            // Before anything is created: the outbox table has the columns the router reads.
+            try outbox.check(connection: try PGConnection(conninfo: conninfo))
+            if !allTables { tables.append(outbox.table) }
+        }
         var options = StreamOptions(
-            slot: slot, publication: publication, tables: table.compactMap(TableName.init(parsing:)), allTables: allTables,
+            slot: slot, publication: publication, tables: tables, allTables: allTables,
             createSlot: slotCreation == .createSlot, dropSlotOnExit: dropSlotOnExit, snapshot: snapshot, endpos: endpos.flatMap { LSN($0) },
             heartbeatInterval: heartbeatInterval, statusInterval: statusInterval, prefix: topicPrefix, parallel: parallel)
         options.incremental = incremental.settings
+        options.shaping = try shaping.settings(tables: table, toKafka: sink.toKafka)
+        if let ops { options.shaping.operations = try ShapingSettings.parseOperations(ops).get() }
+        options.typeModes = types.modes
         let metricsServer = try monitoring(&options)
         defer { withExtendedLifetime(metricsServer) {} }
         let stop = SignalTrap.stopToken()
         let quiet = quiet
-        let streamer = ChangeStreamer(conninfo: try database.conninfo(), options: options, stop: stop) { notice in
+        let streamer = ChangeStreamer(conninfo: conninfo, options: options, stop: stop) { notice in
             if !quiet { StandardError.notice(notice) }
         }
         let exactly = exactlyOnce ? KafkaSinkOptions.ExactlyOnce(slot: slot, offsetsTopic: offsetsTopic ?? "\(topicPrefix).cdcctl-offsets",
                                                                resetPosition: resetOffsets) : nil
         if let kafka = try sink.makeKafkaSink(exactlyOnce: exactly, transactionTopic: transactionTopic, transactionalID: "cdcctl.\(topicPrefix).\(slot)",
+                                              envelope: options.shaping.envelope, outbox: outbox,
                                               stop: stop, log: { notice in if !quiet { StandardError.notice(notice) } }) {
             try streamer.run(kafka: kafka)
         } else {
-            try streamer.runToStandardOutput()
+            try streamer.runToStandardOutput(outbox: outbox)
         }
     }
 

@@ -113,7 +113,7 @@ final class CLIGoldenTests: XCTestCase {
         for name in ["a.b.c", "has space", "\"unterminated", ".t", "s."] {
             try assertError(["snapshot", "--db", "postgresql://postgres@127.0.0.1:1/cdcctl", "-t", name],
                             status: usageError,
-                            stderr: "cdcctl: error: invalid table name '\(name)': expected schema.table")
+                            stderr: "cdcctl: error: invalid -t '\(name)': expected schema.table, or a pattern (a regular expression on schema.table such as 'shop\\..*')")
         }
     }
 

@@ -113,3 +113,44 @@ final class CLIUsageErrorTests: XCTestCase {
         if let secret { XCTAssertFalse(result.stderr.contains(secret), context, file: file, line: line) }
     }
 }
+
+/// The shaping flags' values and combinations are checked before anything connects: one line
+/// naming the flag (issue #9).
+final class CLIShapingUsageTests: XCTestCase {
+    private let usageError: Int32 = 64
+    private let noDatabase = ["--db", "postgresql://postgres@127.0.0.1:1/cdcctl"]
+
+    private func assertError(_ args: [String], _ expected: String, prefixOnly: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try CLI.run(args + noDatabase, timeout: 30)
+        let context = "cdcctl \(args.joined(separator: " "))\n\(result.summary)"
+        XCTAssertEqual(result.status, usageError, context, file: file, line: line)
+        XCTAssertEqual(result.stdout, "", "stdout must stay empty: \(context)", file: file, line: line)
+        XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, "one line: \(context)", file: file, line: line)
+        if prefixOnly {
+            XCTAssertTrue(result.stderr.hasPrefix("cdcctl: error: \(expected)"), context, file: file, line: line)
+        } else {
+            XCTAssertEqual(result.stderr, "cdcctl: error: \(expected)\n", context, file: file, line: line)
+        }
+    }
+
+    func testFlagValues() throws {
+        try assertError(["snapshot", "-t", "shop.(orders"], "invalid -t 'shop.(orders': 'shop.(orders' is not a regular expression (", prefixOnly: true)
+        try assertError(["snapshot", "-t", "s.t", "--columns", "s.t"], "invalid --columns 's.t': expected schema.table:column[,column…]")
+        try assertError(["snapshot", "-t", "s.t", "--mask", "nodot=stars"], "invalid --mask 'nodot=stars': expected schema.table.column=VALUE")
+        try assertError(["snapshot", "-t", "s.t", "--mask", "s.t.c=hash"], "invalid --mask 's.t.c=hash': 'hash' needs an algorithm: hash:sha256[:salt]")
+        try assertError(["snapshot", "-t", "s.t", "--truncate", "s.t.c=0"], "invalid --truncate 's.t.c=0': expected a number of characters (1 or more), not '0'")
+        try assertError(["snapshot", "-t", "s.t", "--key", "s.t:a.*"], "invalid --key 's.t:a.*': key columns are names, not patterns ('a.*')")
+        try assertError(["stream", "-t", "s.t", "--ops", "c,r"], "invalid --ops 'c,r': unknown operation 'r': expected a list of c, u, d, t, m")
+        try assertError(["snapshot", "-t", "s.t", "--envelope", "flat", "--add-fields", "op,nope"],
+                        "invalid --add-fields 'op,nope': unknown field 'nope': expected op, ts_ms, ts_us, ts_ns, source.{version, connector, name, ts_ms, snapshot, db, sequence, ts_us, ts_ns, schema, table, txId, lsn, xmin, origin, origin_lsn}, transaction.{id, total_order, data_collection_order}")
+    }
+
+    func testFlagCombinations() throws {
+        try assertError(["snapshot", "-t", "s.t", "--add-fields", "op"], "--add-fields applies to --envelope flat")
+        try assertError(["stream", "-t", "s.t", "--deletes", "drop"], "--deletes applies to --envelope flat")
+        try assertError(["snapshot", "-t", "s.t", "--envelope", "flat", "--deletes", "tombstone"],
+                        "--deletes tombstone needs Kafka (a tombstone is a record with the key and no value); on stdout use --deletes rewrite or drop")
+        try assertError(["stream", "-t", "s.t", "--envelope", "flat", "--no-tombstones", "-b", "127.0.0.1:1"],
+                        "--no-tombstones applies to --envelope debezium; with --envelope flat, --deletes says what a delete becomes")
+    }
+}

@@ -8,6 +8,8 @@
 // Runs with Debezium's defaults except what a side-by-side run needs: pgoutput, the given
 // (existing) publication and a new slot, in-memory offsets, snapshot.mode=initial. Stops after
 // COUNT events (tombstones included) or SECONDS, whichever comes first; exits 2 on a timeout.
+// DEBEZIUM_PARITY_SCHEMAS=true keeps the JsonConverter's schemas; DEBEZIUM_PARITY_PROPS adds
+// properties (one key=value per line), e.g. masks or an ExtractNewRecordState transform.
 // Diagnostics (Debezium's log) go to stderr.
 
 import io.debezium.engine.ChangeEvent;
@@ -50,6 +52,12 @@ public class DebeziumParity {
         p.setProperty("snapshot.mode", "initial");
         String schemas = System.getenv().getOrDefault("DEBEZIUM_PARITY_SCHEMAS", "false");
         p.setProperty("converter.schemas.enable", schemas);
+        // Extra connector and transform properties, one key=value per line (e2e/shaping-debezium.sh:
+        // masks, column lists, message.key.columns, ExtractNewRecordState).
+        for (String line : System.getenv().getOrDefault("DEBEZIUM_PARITY_PROPS", "").split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) p.setProperty(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+        }
 
         CountDownLatch done = new CountDownLatch(count);
         Object out = new Object();

@@ -9,9 +9,12 @@ extension ReplicationSetup {
     /// (`pg_partition_ancestors` lists nothing for a table outside any partition tree, so a
     /// plain table is matched by itself. Published tables are matched through the catalog, not
     /// by casting their names to regclass, which needs USAGE on every published schema.)
-    func capturedTables(_ requested: [TableName]) throws -> [TableName] {
-        if requested.isEmpty { return try publishedTables() }
+    /// `viaAncestors`: the published ancestors under whose names the changes of requested
+    /// partitions arrive (`publish_via_partition_root`).
+    func capturedTables(_ requested: [TableName]) throws -> (tables: [TableName], viaAncestors: Set<TableName>) {
+        if requested.isEmpty { return (try publishedTables(), []) }
         var captured: [TableName] = []
+        var viaAncestors = Set<TableName>()
         for table in requested {
             let existing = try catalog.query("SELECT to_regclass($1) IS NOT NULL", [table.sqlIdentifier],
                                              context: "cannot look up table \(table)")
@@ -34,7 +37,7 @@ extension ReplicationSetup {
             // A partition whose root is published (publish_via_partition_root): its changes come
             // under the root's name, but they do come.
             let viaAncestor = try catalog.query("""
-                SELECT 1 FROM pg_publication_tables pt
+                SELECT pt.schemaname, pt.tablename FROM pg_publication_tables pt
                 JOIN pg_namespace n ON n.nspname = pt.schemaname
                 JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename
                 WHERE pt.pubname = $1 AND c.oid IN (SELECT relid FROM pg_partition_ancestors($2::regclass))
@@ -44,8 +47,9 @@ extension ReplicationSetup {
                                                      fix: "ALTER PUBLICATION \(TableName.quote(options.publication)) ADD TABLE \(table.sqlIdentifier)")
             }
             captured.append(table)
+            for row in 0..<viaAncestor.rowCount { viaAncestors.insert(TableName(schema: viaAncestor.string(row, 0), table: viaAncestor.string(row, 1))) }
         }
         var seen = Set<TableName>()
-        return captured.filter { seen.insert($0).inserted }
+        return (captured.filter { seen.insert($0).inserted }, viaAncestors)
     }
 }

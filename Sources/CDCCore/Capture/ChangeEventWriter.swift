@@ -18,11 +18,14 @@ struct ChangeEventWriter {
     var incremental: IncrementalSnapshot?
     /// Relations of the signal table: their inserts are signals, never events.
     private var signalRelations: Set<UInt32> = []
+    /// The operations handed to the sink (`--ops`); the others are skipped.
+    private let operations: Set<Operation>
 
-    init(relations: RelationCache, prefix: String, database: String) {
+    init(relations: RelationCache, prefix: String, database: String, operations: Set<Operation> = ShapingSettings.allOperations) {
         self.relations = relations
         self.prefix = prefix
         self.database = database
+        self.operations = operations
     }
 
     /// Hands `message`, carried by XLogData starting at `lsn` and sent at `serverTime`, to
@@ -52,7 +55,8 @@ struct ChangeEventWriter {
             || IncrementalSnapshotStateTable.isStateTable(TableName(schema: relation.namespace, table: relation.name)):
             ignored.insert(relation.relationID)
         case .relation(let relation):
-            try relations.apply(relation)
+            // A relation published but not selected: its changes are skipped like cdcctl's own.
+            if try !relations.apply(relation) { ignored.insert(relation.relationID) } else { ignored.remove(relation.relationID) }
             if incremental?.isSignalTable(TableName(schema: relation.namespace, table: relation.name)) == true {
                 signalRelations.insert(relation.relationID)
                 ignored.insert(relation.relationID)
@@ -68,16 +72,19 @@ struct ChangeEventWriter {
         case .insert(let insert):
             let table = try known(insert.relationID, holding: insert.newTuple)
             incremental?.changed(table, insert.newTuple)
+            guard operations.contains(.create) else { break }
             try sink.change(.create, table: table, before: nil, after: .tuple(insert.newTuple), position: position(lsn))
         case .update(let update):
             try self.update(update, at: lsn, into: &sink)
         case .delete(let delete):
             let table = try delete.oldTuple.isFull ? known(delete.relationID, holding: delete.oldTuple.tuple) : known(delete.relationID)
             incremental?.changed(table, delete.oldTuple.tuple)
+            guard operations.contains(.delete) else { break }
             try sink.change(.delete, table: table, before: .oldTuple(delete.oldTuple), after: nil, position: position(lsn))
         case .truncate(let truncate):
             for id in truncate.relationIDs where !isIgnored(id) {
                 incremental?.truncated(try known(id))
+                guard operations.contains(.truncate) else { continue }
                 try sink.change(.truncate, table: try known(id), before: nil, after: nil, position: position(lsn))
             }
         case .logicalMessage(let logical) where IncrementalSnapshot.isControl(prefix: logical.prefix):
@@ -90,11 +97,12 @@ struct ChangeEventWriter {
             let durable = try machine.collectDurable(from: &sink, wait: 0)
             return durable + machine.handedOver(messageAt: lsn, now: Clock.monotonicSeconds())
         case .logicalMessage(let logical) where logical.isTransactional:
+            guard operations.contains(.message) else { break }
             try self.logicalMessage(logical, at: lsn, serverTime: serverTime, into: &sink)
         case .logicalMessage(let logical):
             // Outside any transaction: the message is a boundary of its own.
             guard machine.beginMessage(at: lsn) == .emit else { return [.stop] }
-            try self.logicalMessage(logical, at: lsn, serverTime: serverTime, into: &sink)
+            if operations.contains(.message) { try self.logicalMessage(logical, at: lsn, serverTime: serverTime, into: &sink) }
             try sink.endTransaction(at: lsn)
             // What the sink already reports durable first, so a status sent now includes it.
             let durable = try machine.collectDurable(from: &sink, wait: 0)
@@ -121,14 +129,15 @@ struct ChangeEventWriter {
         // Under REPLICA IDENTITY FULL the old row also supplies unchanged TOASTed values.
         let after = RowSource.newTuple(message.newTuple, old: message.oldTuple)
         guard let old = message.oldTuple else {
-            try sink.change(.update, table: table, before: nil, after: after, position: position(lsn))
+            if operations.contains(.update) { try sink.change(.update, table: table, before: nil, after: after, position: position(lsn)) }
             return
         }
-        if !table.keyIndices.isEmpty, !TupleData.sameKey(old.tuple, message.newTuple, keys: table.keyIndices) {
+        // (A key-only old tuple carries only the replica identity: a key column it lacks is not compared.)
+        if !table.keyIndices.isEmpty, !TupleData.sameKey(old.tuple, message.newTuple, keys: table.keyTuplePositions, oldIsKeyOnly: !old.isFull) {
             // A key change is a delete of the old key and a create of the new one, as Debezium emits it.
-            try sink.change(.delete, table: table, before: .oldTuple(old), after: nil, position: position(lsn))
-            try sink.change(.create, table: table, before: nil, after: after, position: position(lsn))
-        } else {
+            if operations.contains(.delete) { try sink.change(.delete, table: table, before: .oldTuple(old), after: nil, position: position(lsn)) }
+            if operations.contains(.create) { try sink.change(.create, table: table, before: nil, after: after, position: position(lsn)) }
+        } else if operations.contains(.update) {
             try sink.change(.update, table: table, before: .oldTuple(old), after: after, position: position(lsn))
         }
     }

@@ -18,16 +18,18 @@ public final class ChangeStreamer {
     }
 
     /// Runs until `--endpos`, a stop signal, or an error, writing NDJSON events to `output`.
-    public func run<O: EventOutput>(into output: inout O) throws {
-        var sink = NDJSONSink(output: output)
+    public func run<O: EventOutput>(into output: inout O, outbox: OutboxSettings? = nil) throws {
+        var sink = NDJSONSink(output: output, envelope: options.shaping.envelope)
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0, warn: log)) }
         defer { output = sink.output }
         try run(into: &sink)
     }
 
     /// Runs, writing NDJSON to stdout. Like `run(kafka:)`, a concrete entry point, so the event
     /// path is specialized inside this module.
-    public func runToStandardOutput() throws {
-        var sink = NDJSONSink(output: FileDescriptorOutput())
+    public func runToStandardOutput(outbox: OutboxSettings? = nil) throws {
+        var sink = NDJSONSink(output: FileDescriptorOutput(), envelope: options.shaping.envelope)
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0, warn: log)) }
         if let metrics = options.metrics {
             var counted = MetricsSink(base: sink, metrics: metrics)
             return try run(into: &counted)
@@ -48,17 +50,23 @@ public final class ChangeStreamer {
     /// Runs until `--endpos`, a stop signal, or an error, handing events to `sink`.
     public func run(into sink: inout some ChangeEventSink) throws {
         let catalog = try PGConnection(conninfo: conninfo)
-        let setup = ReplicationSetup(catalog: catalog, options: options)
+        let setup = ReplicationSetup(catalog: catalog, options: options, log: log)
         let mode = options.snapshot ?? .initial
-        // Everything that can refuse is checked before the publication or the slot is created.
+        // Everything that can refuse is checked before the publication or the slot is created:
+        // names, the server, the slot, then the tables and their shaping.
         try setup.checkNames()
         try setup.checkWalLevel()
         try setup.checkReplicationReadiness(snapshot: mode)
         let existing = try setup.usableSlot(snapshot: mode)
         try IncrementalSnapshot.checkSignalTable(setup, published: false)
-        try setup.ensurePublication()
+        let requested = try setup.requestedTables()
+        try setup.checkShaping(requested: requested)
+        try setup.ensurePublication(tables: requested)
         try IncrementalSnapshot.checkSignalTable(setup, published: true)
-        let captured = try setup.capturedTables(options.tables)
+        var plan = try setup.capturePlan(requested: requested)
+        // The signal table's inserts are read by the stream (as signals, never events).
+        if let signal = options.incremental.signalTable { plan.streamed?.insert(signal) }
+        let captured = plan.tables
         var replication = try ReplicationConnection(conninfo: conninfo)
         // Before the slot is created: a sink that refuses this origin leaves no new slot behind.
         let server = try replication.identifySystem()
@@ -75,7 +83,7 @@ public final class ChangeStreamer {
                     // then the stream from the slot's position. Changes committed in between come
                     // twice (in the snapshot and in the stream); none is missing.
                     log("the initial snapshot of slot \(options.slot) never completed: taking a fresh snapshot, then streaming from \(start) (changes since the slot was created may appear twice)")
-                    try initialSnapshot(catalog: catalog, tables: captured, exportedSnapshot: nil, at: nil, into: &sink)
+                    try initialSnapshot(catalog: catalog, plan: plan, exportedSnapshot: nil, at: nil, into: &sink)
                 }
             }
         } else {
@@ -89,14 +97,14 @@ public final class ChangeStreamer {
             if wantsSnapshot {
                 // The exported snapshot is valid until the replication connection runs its next
                 // command, so the whole snapshot happens before START_REPLICATION.
-                try initialSnapshot(catalog: catalog, tables: captured, exportedSnapshot: created.snapshotName, at: start, into: &sink)
+                try initialSnapshot(catalog: catalog, plan: plan, exportedSnapshot: created.snapshotName, at: start, into: &sink)
             }
         }
         if mode != .initialOnly {
-            let incremental = IncrementalSnapshot(options: options, log: log)
+            let incremental = IncrementalSnapshot(options: options, published: plan.published, log: log)
             incremental.load(catalog: catalog)
             try streamWithRetries(replication: &replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start,
-                                  incremental: incremental, into: &sink)
+                                  streamed: plan.streamed, incremental: incremental, into: &sink)
         }
         if options.dropSlotOnExit {
             dropSlot(replication)
@@ -107,10 +115,17 @@ public final class ChangeStreamer {
 
     /// Reads the tables (named, or else the publication's) inside the slot's exported snapshot
     /// (or a fresh one), and records the slot's snapshot `complete` once the sink has it all.
-    private func initialSnapshot(catalog: PGConnection, tables: [TableName], exportedSnapshot: String?, at lsn: LSN?,
+    private func initialSnapshot(catalog: PGConnection, plan: CapturePlan, exportedSnapshot: String?, at lsn: LSN?,
                                  into sink: inout some ChangeEventSink) throws {
-        var reader = SnapshotReader(connection: catalog, options: SnapshotOptions(
-            tables: tables, prefix: options.prefix, exportedSnapshot: exportedSnapshot, lsn: lsn, parallel: options.parallel), conninfo: conninfo)
+        let tables = plan.tables
+        var snapshot = SnapshotOptions(tables: tables, prefix: options.prefix, exportedSnapshot: exportedSnapshot, lsn: lsn, parallel: options.parallel)
+        // The tables are resolved already; columns and rows follow the publication's lists and filters.
+        snapshot.shaping = options.shaping
+        snapshot.shaping.include = []
+        snapshot.shaping.exclude = []
+        snapshot.published = plan.published
+        snapshot.typeModes = options.typeModes
+        var reader = SnapshotReader(connection: catalog, options: snapshot, conninfo: conninfo)
         monitor.snapshot(tables: tables.count, running: true)
         _ = try reader.run(into: &sink)
         monitor.snapshot(tables: tables.count, running: false)
@@ -120,7 +135,7 @@ public final class ChangeStreamer {
     /// Streams from the slot; when a connection drops, reconnects with backoff and resumes from
     /// the last acknowledged position (the slot never moved past it), until stopped.
     private func streamWithRetries(replication: inout ReplicationConnection, catalog: PGConnection, protocolVersion: Int, start: LSN,
-                                   incremental: IncrementalSnapshot, into sink: inout some ChangeEventSink) throws {
+                                   streamed: Set<TableName>?, incremental: IncrementalSnapshot, into sink: inout some ChangeEventSink) throws {
         var acknowledged = start
         var catalog: PGConnection? = catalog
         var current: ReplicationConnection? = replication
@@ -137,7 +152,7 @@ public final class ChangeStreamer {
                 backoff = 0.5
                 monitor.streaming(from: acknowledged)
                 do {
-                    try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged,
+                    try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, streamed: streamed,
                                incremental: incremental, into: &sink)
                 } catch where repl.isAlive && cat.isAlive {
                     // A failure that ends the stream (a message the broker will never take): what
@@ -179,12 +194,14 @@ public final class ChangeStreamer {
     /// The read loop on one connection: messages to the writer, keepalives and idle time to the
     /// state machine, whose actions (status updates, stop) it carries out.
     private func stream(replication: ReplicationConnection, catalog: PGConnection, protocolVersion: Int, acknowledged: inout LSN,
-                        incremental: IncrementalSnapshot, into sink: inout some ChangeEventSink) throws {
+                        streamed: Set<TableName>?, incremental: IncrementalSnapshot, into sink: inout some ChangeEventSink) throws {
         var machine = ReplicationStateMachine(start: acknowledged, endpos: options.endpos, statusInterval: options.statusInterval,
                                               heartbeatInterval: options.heartbeatInterval, now: Clock.monotonicSeconds())
         var decoder = PgOutputDecoder(protocolVersion: protocolVersion)
-        var writer = ChangeEventWriter(relations: RelationCache(catalog: catalog, prefix: options.prefix),
-                                       prefix: options.prefix, database: catalog.database)
+        let shaping = options.shaping
+        let relations = RelationCache(catalog: catalog, prefix: options.prefix, streamed: streamed,
+                                      shaper: shaping.shapesRows ? TableShaper(settings: shaping) : nil, typeModes: options.typeModes)
+        var writer = ChangeEventWriter(relations: relations, prefix: options.prefix, database: catalog.database, operations: shaping.operations)
         // A chunk open on the previous connection missed part of its window: read it again.
         incremental.connectionRestarted()
         writer.incremental = incremental

@@ -84,6 +84,11 @@ public final class IncrementalSnapshot {
     }
 
     private let options: StreamOptions
+    /// What the publication publishes of each table (column list, row filter): chunks read the
+    /// same columns and rows as the stream streams, as the initial snapshot does.
+    private let published: [TableName: PublishedTable]
+    /// The stream's shaping (columns, masks, keys, envelope), so chunk rows are shaped as its events.
+    private let shaper: TableShaper
     private let settings: IncrementalSnapshotSettings
     private let log: (String) -> Void
     private var tasks: [Task] = []
@@ -103,9 +108,11 @@ public final class IncrementalSnapshot {
     /// Chunks read again because the stream had already passed a transaction their snapshot missed.
     private var retries = 0
 
-    init(options: StreamOptions, log: @escaping (String) -> Void) {
+    init(options: StreamOptions, published: [TableName: PublishedTable] = [:], log: @escaping (String) -> Void) {
         self.options = options
         settings = options.incremental
+        self.published = published
+        shaper = TableShaper(settings: options.shaping)
         self.log = log
     }
 
@@ -116,7 +123,7 @@ public final class IncrementalSnapshot {
     static func checkSignalTable(_ setup: ReplicationSetup, published: Bool) throws {
         guard let table = setup.options.incremental.signalTable else { return }
         if published {
-            _ = try setup.capturedTables([table])
+            _ = try setup.capturedTables([table]).tables
             return
         }
         let schema: TableSchema
@@ -190,7 +197,9 @@ public final class IncrementalSnapshot {
     /// A row inserted into the signal table.
     func signalRow(_ table: EventTable, _ tuple: TupleData) {
         func column(_ name: String) -> String? {
-            guard let i = table.columns.firstIndex(where: { $0.name == name }), i < tuple.count else { return nil }
+            guard let c = table.columns.firstIndex(where: { $0.name == name }) else { return nil }
+            let i = table.layout.tuplePosition(c)
+            guard i < tuple.count else { return nil }
             return tuple.withValue(at: i) { String(decoding: $0, as: UTF8.self) }
         }
         do {
@@ -300,7 +309,7 @@ public final class IncrementalSnapshot {
         for requested in signal.tables {
             let tables: [TableName]
             do {
-                tables = try setup.capturedTables([requested])
+                tables = try setup.capturedTables([requested]).tables
             } catch where catalog.isAlive {
                 log("incremental snapshot of \(requested) refused: \(error)")
                 continue
@@ -365,10 +374,14 @@ public final class IncrementalSnapshot {
     /// is left of its table.
     private func readChunk(catalog: PGConnection) throws {
         var task = tasks[0]
-        let schema = try TableSchema.load(task.table, connection: catalog, types: TypeResolver(connection: catalog))
+        let schema = try TableSchema.load(task.table, connection: catalog, types: TypeResolver(connection: catalog, modes: options.typeModes))
         let keys = schema.columns.primaryKeyIndices
         guard !keys.isEmpty else { throw PostgresError("table \(task.table) has no primary key (any more)") }
-        let eventTable = eventTable(for: schema, catalog: catalog)
+        let (eventTable, plan) = shapedTable(for: schema, catalog: catalog)
+        // The key's positions in the chunk's COPY lines, which carry the shaped columns (a key
+        // column is never left out: shaping refuses that).
+        let lineKeys = keys.compactMap { k in plan.columns.firstIndex { $0.name == schema.columns[k].name } }
+        guard lineKeys.count == keys.count else { throw PostgresError("table \(task.table): its primary key is not among the columns captured") }
         if task.maxKey == nil {
             guard let maxKey = try maximumKey(schema, keys: keys, catalog: catalog) else {
                 tasks.removeFirst()
@@ -398,12 +411,12 @@ public final class IncrementalSnapshot {
             window = WatermarkWindow(id: id, table: task.table, keyColumns: keys.map { schema.columns[$0].name }, inProgress: inProgress,
                                      xmax: xmax, readMicros: Clock.realtimeNanos() / 1000)
             var scratch = ByteWriter(capacity: 256)
-            try catalog.copyOut(chunkStatement(schema, keys: keys, after: task.lastKey, upTo: maxKey, limit: task.chunkSize),
+            try catalog.copyOut(chunkStatement(plan, keys: keys, after: task.lastKey, upTo: maxKey, limit: task.chunkSize),
                                 context: "cannot read a chunk of table \(task.table)") { line in
                 var end = line.count
                 if end > 0, line[end - 1] == 0x0A { end -= 1 }
                 let row = UnsafeRawBufferPointer(rebasing: line[0..<end])
-                let key = try ChunkKey(copyLine: row, keyIndices: keys, scratch: &scratch)
+                let key = try ChunkKey(copyLine: row, keyIndices: lineKeys, scratch: &scratch)
                 window.add(line: row, key: key)
                 last = key
             }
@@ -472,7 +485,8 @@ public final class IncrementalSnapshot {
     }
 
     /// `COPY (SELECT … WHERE (key) > (after) AND (key) <= (max) ORDER BY key LIMIT n) TO STDOUT`.
-    func chunkStatement(_ schema: TableSchema, keys: [Int], after: [String]?, upTo max: [String], limit: Int) -> String {
+    func chunkStatement(_ plan: TablePlan, keys: [Int], after: [String]?, upTo max: [String], limit: Int) -> String {
+        let schema = plan.schema
         let names = keys.map { TableName.quote(schema.columns[$0].name) }
         let row = "(" + names.joined(separator: ", ") + ")"
         func values(_ key: [String]) -> String {
@@ -480,7 +494,8 @@ public final class IncrementalSnapshot {
         }
         var conditions = ["\(row) <= \(values(max))"]
         if let after { conditions.insert("\(row) > \(values(after))", at: 0) }
-        return "COPY (\(SnapshotReader.selectStatement(schema)) WHERE \(conditions.joined(separator: " AND ")) "
+        if let filter = plan.filter { conditions.append("(\(filter))") }
+        return "COPY (\(SnapshotReader.selectStatement(schema, columns: plan.columns)) WHERE \(conditions.joined(separator: " AND ")) "
             + "ORDER BY \(names.joined(separator: ", ")) LIMIT \(limit)) TO STDOUT"
     }
 
@@ -505,18 +520,23 @@ public final class IncrementalSnapshot {
         }
     }
 
-    private func eventTable(for schema: TableSchema, catalog: PGConnection) -> EventTable {
-        let table = EventTable(prefix: options.prefix, database: catalog.database, name: schema.name, columns: schema.columns)
+    /// The chunk's event table and what it reads: the columns the publication publishes, shaped
+    /// as the stream shapes them, and the rows its row filter (or `--where`) keeps.
+    private func shapedTable(for schema: TableSchema, catalog: PGConnection) -> (EventTable, TablePlan) {
+        let published = self.published[schema.name]
+        let columns = published?.columns.map { list in schema.columns.filter { list.contains($0.name) } } ?? schema.columns
+        var (table, selected) = shaper.snapshotTable(prefix: options.prefix, database: catalog.database, name: schema.name, columns: columns)
         // The same instance while the shape holds, so sinks keep their per-table state.
-        if let known = eventTables[schema.name], known.hasSameShape(as: table) { return known }
-        eventTables[schema.name] = table
-        return table
+        if let known = eventTables[schema.name], known.hasSameShape(as: table) { table = known } else { eventTables[schema.name] = table }
+        let filter = published?.rowFilter ?? shaper.rowFilter(schema.name)?.predicate
+        return (table, TablePlan(schema: schema, table: table, columns: selected.map { columns[$0] }, filter: filter))
     }
 
     /// The key columns' indices in `table` (a stream event's), nil when one is missing.
     private func keyIndices(of table: EventTable, keyColumns: [String]) -> [Int]? {
         if let cached = keyIndices, cached.table == ObjectIdentifier(table) { return cached.indices }
-        let indices = keyColumns.map { name in table.columns.firstIndex { $0.name == name } }
+        // Tuple positions: a shaped table's columns are a selection of the tuple's.
+        let indices = keyColumns.map { name in table.columns.firstIndex { $0.name == name }.map { table.layout.tuplePosition($0) } }
         let resolved = indices.contains(nil) ? nil : indices.compactMap { $0 }
         keyIndices = (ObjectIdentifier(table), resolved)
         return resolved

@@ -11,15 +11,28 @@ struct RelationCache {
     private let types: TypeResolver
     private let catalog: PGConnection
     private let prefix: String
+    /// The relations whose changes are streamed (nil: all the publication sends).
+    private let streamed: Set<TableName>?
+    /// Shapes each table's columns, key and values (nil: events carry every published column).
+    private let shaper: TableShaper?
 
-    init(catalog: PGConnection, prefix: String) {
+    init(catalog: PGConnection, prefix: String, streamed: Set<TableName>? = nil, shaper: TableShaper? = nil,
+         typeModes: TypeModes = TypeModes()) {
         self.catalog = catalog
         self.prefix = prefix
-        types = TypeResolver(connection: catalog)
+        self.streamed = streamed
+        self.shaper = shaper
+        types = TypeResolver(connection: catalog, modes: typeModes)
     }
 
-    mutating func apply(_ message: RelationMessage) throws {
+    /// Describes the relation; returns false (and keeps nothing) for a relation whose changes
+    /// are not streamed (published, but not selected).
+    mutating func apply(_ message: RelationMessage) throws -> Bool {
         let name = TableName(schema: message.namespace, table: message.name)
+        if let streamed, !streamed.contains(name) {
+            relations[message.relationID] = nil
+            return false
+        }
         let catalogColumns = try catalogColumns(name)
         let hasPrimaryKey = catalogColumns.values.contains { $0.primaryKeyPosition != nil }
         var columns: [Column] = []
@@ -37,9 +50,11 @@ struct RelationCache {
             described.defaultText = known?.defaultText
             columns.append(described)
         }
-        let table = EventTable(prefix: prefix, database: catalog.database, name: name, columns: columns)
-        let stillNullable = seenNull[name].map { names in table.requiredIndices.filter { names.contains(columns[$0].name) } } ?? []
+        let unshaped = EventTable(prefix: prefix, database: catalog.database, name: name, columns: columns)
+        let table = shaper?.shape(unshaped) ?? unshaped
+        let stillNullable = seenNull[name].map { names in table.requiredIndices.filter { names.contains(table.columns[$0].name) } } ?? []
         relations[message.relationID] = stillNullable.isEmpty ? table : table.allowingNull(at: stillNullable)
+        return true
     }
 
     subscript(id: UInt32) -> EventTable? { relations[id] }
@@ -51,7 +66,10 @@ struct RelationCache {
     mutating func table(_ id: UInt32, holding tuple: TupleData) -> EventTable? {
         guard let table = relations[id] else { return nil }
         var nulls: [Int] = []
-        for i in table.requiredIndices where i < tuple.count && tuple.kind(at: i) == .null { nulls.append(i) }
+        for i in table.requiredIndices {
+            let position = table.layout.tuplePosition(i)
+            if position < tuple.count && tuple.kind(at: position) == .null { nulls.append(i) }
+        }
         guard !nulls.isEmpty else { return table }
         let widened = table.allowingNull(at: nulls)
         relations[id] = widened

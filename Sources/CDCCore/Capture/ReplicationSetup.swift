@@ -3,6 +3,9 @@
 struct ReplicationSetup {
     let catalog: PGConnection
     let options: StreamOptions
+    /// Receives one-line notices (tables a new publication makes refuse UPDATE/DELETE, tables
+    /// published but not selected).
+    var log: (String) -> Void = { _ in }
 
     /// An existing slot's state.
     struct SlotState {
@@ -38,24 +41,6 @@ struct ReplicationSetup {
         if let problem = ReplicationNames.slotProblem(options.slot) ?? ReplicationNames.publicationProblem(options.publication) {
             throw CaptureError.invalidName(problem: problem)
         }
-    }
-
-    func ensurePublication() throws {
-        let exists = try catalog.query("SELECT 1 FROM pg_publication WHERE pubname = $1", [options.publication],
-                                       context: "cannot look up publication \(options.publication)").rowCount == 1
-        guard !exists else { return }
-        let target: String
-        if options.allTables {
-            target = "ALL TABLES"
-        } else if !options.tables.isEmpty {
-            // The signal table's inserts reach the stream through the publication.
-            let tables = options.tables + (options.incremental.signalTable.map { [$0] } ?? [])
-            target = "TABLE " + tables.map(\.sqlIdentifier).joined(separator: ", ")
-        } else {
-            throw CaptureError.publicationMissing(publication: options.publication)
-        }
-        try catalog.execute("CREATE PUBLICATION \(SQLQuote.identifier(options.publication)) FOR \(target)",
-                            context: "cannot create publication \(options.publication)")
     }
 
     /// The tables the publication covers, for the initial snapshot when none were named.

@@ -12,6 +12,13 @@ public struct SnapshotOptions: Sendable {
     public var lsn: LSN?
     /// How many connections read each table, in as many ranges (1: one COPY per table).
     public var parallel: Int
+    /// Which tables (besides `tables`), columns and rows, and how their events look.
+    public var shaping = ShapingSettings()
+    /// What a stream's publication publishes of each table: its column list and row filter,
+    /// which the snapshot follows (so it reads what the stream streams).
+    var published: [TableName: PublishedTable] = [:]
+    /// How values of types with handling modes are represented (`--decimal`, `--interval`, `--hstore`).
+    public var typeModes = TypeModes()
 
     /// Creates options.
     public init(tables: [TableName], prefix: String, exportedSnapshot: String? = nil, lsn: LSN? = nil, parallel: Int = 1) {
@@ -52,8 +59,9 @@ public struct SnapshotReader {
     }
 
     /// Runs the snapshot, writing NDJSON events to `output`.
-    public mutating func run<O: EventOutput>(into output: inout O) throws -> SnapshotSummary {
-        var sink = NDJSONSink(output: output)
+    public mutating func run<O: EventOutput>(into output: inout O, outbox: OutboxSettings? = nil) throws -> SnapshotSummary {
+        var sink = NDJSONSink(output: output, envelope: options.shaping.envelope)
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0)) }
         defer { output = sink.output }
         return try run(into: &sink)
     }
@@ -61,8 +69,9 @@ public struct SnapshotReader {
     /// Runs the snapshot to stdout as NDJSON. The concrete entry points let the compiler
     /// specialize the whole event path inside this module (a generic call from the CLI would
     /// run it unspecialized: bench/snapshot went from 1.12 to 0.93 of psql \copy).
-    public mutating func runToStandardOutput() throws -> SnapshotSummary {
-        var sink = NDJSONSink(output: FileDescriptorOutput())
+    public mutating func runToStandardOutput(outbox: OutboxSettings? = nil) throws -> SnapshotSummary {
+        var sink = NDJSONSink(output: FileDescriptorOutput(), envelope: options.shaping.envelope)
+        sink.outbox = try outbox.map { OutboxLineRenderer(router: try OutboxRouter(settings: $0)) }
         return try run(into: &sink)
     }
 
@@ -106,23 +115,40 @@ public struct SnapshotReader {
                 ?? connection.query("SELECT pg_export_snapshot()", context: "cannot export the snapshot for a parallel read").string(0, 0)
             shared = (conninfo, id)
         }
-        let types = TypeResolver(connection: connection)
-        var seen = Set<TableName>()
-        let tables = options.tables.filter { seen.insert($0).inserted } // a table named twice is read once
-        let schemas = try tables.map { try TableSchema.load($0, connection: connection, types: types) }
+        let types = TypeResolver(connection: connection, modes: options.typeModes)
+        // Patterns, exclusions; a table named twice is read once.
+        let tables = try TableSelection.resolve(literal: options.tables, include: options.shaping.include, exclude: options.shaping.exclude,
+                                                connection: connection)
+        let shaper = TableShaper(settings: options.shaping)
+        var plans: [TablePlan] = []
+        var captured: [TableShaper.CapturedTable] = []
+        for name in tables {
+            let schema = try TableSchema.load(name, connection: connection, types: types)
+            // A publication's column list: the snapshot reads what the stream sends.
+            let published = options.published[name]
+            let columns = published?.columns.map { list in schema.columns.filter { list.contains($0.name) } } ?? schema.columns
+            let unpublished = Set(schema.columns.map(\.name)).subtracting(columns.map(\.name))
+            captured.append(.init(name: name, columns: columns, unpublished: unpublished, publication: published?.publication))
+            let (table, selected) = shaper.snapshotTable(prefix: options.prefix, database: connection.database, name: name, columns: columns)
+            let filter = published?.rowFilter ?? shaper.rowFilter(name)?.predicate
+            plans.append(TablePlan(schema: schema, table: table, columns: selected.map { columns[$0] }, filter: filter))
+        }
+        try shaper.validate(captured)
         // Privileges are only checked when a table is read; check them all before the first
-        // event so a refused table never leaves a partial snapshot on stdout.
-        for schema in schemas {
-            try connection.execute(Self.selectStatement(schema) + " LIMIT 0", context: "cannot read table \(schema.name)")
+        // event so a refused table (or a row filter PostgreSQL refuses) never leaves a partial
+        // snapshot on stdout.
+        for plan in plans {
+            try connection.execute(plan.query(range: nil) + " LIMIT 0", context: "cannot read table \(plan.schema.name)")
         }
 
         // Debezium's snapshot sequence: no last commit, the snapshot's position.
         var emitter = SnapshotEmitter(position: SourcePosition(commitMicros: startMicros, sequence: lsn.map { (nil, $0) }, txId: txId, lsn: lsn))
         var counts: [(table: TableName, count: Int64)] = []
-        for schema in schemas {
+        for plan in plans {
+            let schema = plan.schema
             var count: Int64 = 0
             progress.begin("snapshot \(schema.name)", expected: schema.estimatedRows)
-            emitter.beginTable(EventTable(prefix: options.prefix, database: connection.database, name: schema.name, columns: schema.columns))
+            emitter.beginTable(plan.table)
             func emit(_ line: UnsafeRawBufferPointer) throws {
                 try emitter.row(copyLine: line, into: &sink)
                 count += 1
@@ -132,18 +158,17 @@ public struct SnapshotReader {
             let ranges = try shared == nil || schema.isPartitioned ? [] : SnapshotRanges.conditions(blocks: blocks(of: schema), count: options.parallel)
             if let shared, !ranges.isEmpty {
                 // Range 1 on this connection, the others read ahead on their own.
-                let select = Self.selectStatement(schema)
                 let channels = ranges.dropFirst().map {
-                    SnapshotRanges.start(conninfo: shared.conninfo, snapshot: shared.snapshot, sql: "COPY (\(select) WHERE \($0)) TO STDOUT",
+                    SnapshotRanges.start(conninfo: shared.conninfo, snapshot: shared.snapshot, sql: "COPY (\(plan.query(range: $0))) TO STDOUT",
                                          table: "\(schema.name)")
                 }
                 defer { channels.forEach { $0.cancel() } }
                 let writing = SnapshotRangeCursor()
                 progress.detail = Self.rangeDetail(channels, writing: writing)
-                try connection.copyOut("COPY (\(select) WHERE \(ranges[0])) TO STDOUT", context: "cannot read table \(schema.name)", row: emit)
+                try connection.copyOut("COPY (\(plan.query(range: ranges[0]))) TO STDOUT", context: "cannot read table \(schema.name)", row: emit)
                 try Self.handOver(channels, writing: writing, emit: emit)
             } else {
-                try connection.copyOut(Self.copyStatement(schema), context: "cannot read table \(schema.name)", row: emit)
+                try connection.copyOut("COPY (\(plan.query(range: nil))) TO STDOUT", context: "cannot read table \(schema.name)", row: emit)
             }
             progress.end()
             progress.detail = nil
@@ -196,8 +221,8 @@ public struct SnapshotReader {
         "COPY (\(selectStatement(schema))) TO STDOUT"
     }
 
-    static func selectStatement(_ schema: TableSchema) -> String {
-        let list = schema.columns.map { column -> String in
+    static func selectStatement(_ schema: TableSchema, columns: [Column]? = nil) -> String {
+        let list = (columns ?? schema.columns).map { column -> String in
             let name = TableName.quote(column.name)
             return column.type.selectCast.map { "\(name)::\($0)" } ?? name
         }
@@ -206,4 +231,31 @@ public struct SnapshotReader {
         let only = schema.isPartitioned ? "" : "ONLY "
         return "SELECT \(list.joined(separator: ", ")) FROM \(only)\(schema.name.sqlIdentifier)"
     }
+}
+
+/// One table of a snapshot: its catalog description, its shaped event table, the columns read
+/// (the shaped ones, in table order) and the rows (a row filter: `--where`, or the publication's).
+struct TablePlan {
+    let schema: TableSchema
+    let table: EventTable
+    let columns: [Column]
+    /// An SQL predicate, or nil for every row.
+    let filter: String?
+
+    /// The SELECT of this table's rows, within `range` (a `SnapshotRanges` condition) if given.
+    func query(range: String?) -> String {
+        let conditions = [filter.map { "(\($0))" }, range].compactMap { $0 }
+        let select = SnapshotReader.selectStatement(schema, columns: columns)
+        return conditions.isEmpty ? select : select + " WHERE " + conditions.joined(separator: " AND ")
+    }
+}
+
+/// What a publication publishes of one table (PostgreSQL 15: a column list, a row filter).
+struct PublishedTable: Sendable {
+    /// The publication.
+    let publication: String
+    /// The columns published, nil for every column.
+    var columns: [String]?
+    /// The row filter as the server prints it, nil for every row.
+    var rowFilter: String?
 }

@@ -45,6 +45,11 @@ public struct StreamOptions: Sendable {
     public var parallel: Int = 1
     /// Incremental snapshots on request: chunk size, signal table.
     public var incremental = IncrementalSnapshotSettings()
+    /// Which tables (`-t` patterns, exclusions), columns, rows and operations, and how their
+    /// events look; `tables` are literal ones besides.
+    public var shaping = ShapingSettings()
+    /// How values of types with handling modes are represented (`--decimal`, `--interval`, `--hstore`).
+    public var typeModes = TypeModes()
 
     /// Creates options with cdcctl's defaults.
     public init(slot: String, publication: String, tables: [TableName] = [], allTables: Bool = false, createSlot: Bool = true,

@@ -16,15 +16,27 @@ public final class EventTable {
     public let keyIndices: [Int]
     /// Indices of the NOT NULL columns.
     let requiredIndices: [Int]
+    /// Where the columns sit in a pgoutput tuple and what their values go through (shaping);
+    /// the identity layout for an unshaped table.
+    let layout: RowLayout
+    /// The tuple positions of the key columns (`keyIndices` through `layout`).
+    let keyTuplePositions: [Int]
 
     /// Describes a table; the key follows the columns' `primaryKeyPosition`.
-    public init(prefix: String, database: String, name: TableName, columns: [Column]) {
+    public convenience init(prefix: String, database: String, name: TableName, columns: [Column]) {
+        self.init(prefix: prefix, database: database, name: name, columns: columns, layout: .identity(columns.count))
+    }
+
+    /// Describes a shaped table: `columns` as events carry them, read through `layout`.
+    init(prefix: String, database: String, name: TableName, columns: [Column], layout: RowLayout) {
         self.prefix = prefix
         self.database = database
         self.name = name
         self.columns = columns
+        self.layout = layout
         keyIndices = columns.primaryKeyIndices
         requiredIndices = columns.indices.filter { !columns[$0].nullable }
+        keyTuplePositions = keyIndices.map { layout.tuplePosition($0) }
     }
 
     /// The same table with the columns at `indices` nullable: a change written while they
@@ -39,11 +51,12 @@ public final class EventTable {
             nullable.defaultText = column.defaultText
             widened[i] = nullable
         }
-        return EventTable(prefix: prefix, database: database, name: name, columns: widened)
+        return EventTable(prefix: prefix, database: database, name: name, columns: widened, layout: layout)
     }
 
-    /// Whether both describe the same columns of the same table (a sink's state carries over).
+    /// Whether both describe the same columns of the same table, read the same way (a sink's
+    /// state carries over).
     func hasSameShape(as other: EventTable) -> Bool {
-        name == other.name && columns == other.columns && prefix == other.prefix && database == other.database
+        name == other.name && columns == other.columns && prefix == other.prefix && database == other.database && layout == other.layout
     }
 }

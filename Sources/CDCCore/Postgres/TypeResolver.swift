@@ -3,29 +3,41 @@
 public final class TypeResolver {
     private let connection: PGConnection
     private var cache: [UInt32: CatalogType] = [:]
+    private let modes: TypeModes
 
     private struct CatalogType {
         let name: String, kind: Character, element: UInt32, base: UInt32, baseTypmod: Int, labels: [String]
     }
 
-    /// Creates a resolver that queries through `connection`.
-    public init(connection: PGConnection) { self.connection = connection }
+    /// Creates a resolver that queries through `connection`; its types are in the representation
+    /// `modes` select (`ColumnType.applying`).
+    public init(connection: PGConnection, modes: TypeModes = TypeModes()) {
+        self.connection = connection
+        self.modes = modes
+    }
 
     /// The column type for type `oid` with modifier `typmod` (-1 when none).
     public func resolve(oid: UInt32, typmod: Int) throws -> ColumnType {
+        try catalogType(oid: oid, typmod: typmod).applying(modes)
+    }
+
+    /// The type as the catalog describes it, before the modes.
+    private func catalogType(oid: UInt32, typmod: Int) throws -> ColumnType {
         if let builtin = TypeResolver.builtin(oid: oid, typmod: typmod) { return builtin }
         let entry = try lookup(oid)
         switch entry.kind {
-        case "d": return try resolve(oid: entry.base, typmod: entry.baseTypmod >= 0 ? entry.baseTypmod : typmod)
+        case "d": return try catalogType(oid: entry.base, typmod: entry.baseTypmod >= 0 ? entry.baseTypmod : typmod)
         case "e": return .enumeration(labels: entry.labels)
         default: break
         }
         if entry.element != 0, entry.name.hasPrefix("_") {
-            return .array(element: try resolve(oid: entry.element, typmod: typmod))
+            return .array(element: try catalogType(oid: entry.element, typmod: typmod))
         }
         switch entry.name {
         case "citext": return .text
         case "ltree": return .ltree
+        case "geometry": return .geometry
+        case "geography": return .geography
         default: return .otherText(name: entry.name)
         }
     }

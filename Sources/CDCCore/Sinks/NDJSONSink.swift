@@ -8,16 +8,27 @@ public struct NDJSONSink<Output: EventOutput>: ChangeEventSink {
     private var written: LSN?
     /// Large transactions leave in chunks of this size, so memory does not grow with them.
     private let chunk = 1 << 18
+    /// `--outbox`: the outbox table's rows as routed records (`OutboxLineRenderer`).
+    var outbox: OutboxLineRenderer?
 
-    /// Creates a sink writing to `output`; `clock` (nanoseconds since the epoch) sets `ts_ms`.
-    public init(output: Output, clock: @escaping () -> Int64 = Clock.realtimeNanos) {
+    /// Creates a sink writing to `output`; `clock` (nanoseconds since the epoch) sets `ts_ms`;
+    /// `envelope` is the record each change becomes (a flat record's tombstone, which stdout
+    /// cannot carry, writes nothing).
+    public init(output: Output, clock: @escaping () -> Int64 = Clock.realtimeNanos, envelope: EventEnvelope = .debezium) {
         self.output = output
-        events = JSONEventRenderer(clock: clock)
+        events = JSONEventRenderer(clock: clock, envelope: envelope)
     }
 
     public mutating func beginTransaction(id: Int64?, finalLSN: LSN, commitMicros: Int64) throws {}
 
     public mutating func change(_ op: Operation, table: EventTable, before: RowSource?, after: RowSource?, position: SourcePosition) throws {
+        if outbox != nil, outbox!.isOutbox(table) {
+            try outbox!.write(op, table: table, after: after, into: &lines)
+            if outbox!.only {
+                if lines.count >= chunk { try handOver() }
+                return
+            }
+        }
         try events.writeEvent(op, table: table, before: before, after: after, position: position, into: &lines)
         if lines.count >= chunk { try handOver() }
     }

@@ -7,7 +7,13 @@ extension TextValueConverter {
             while let b = c.peek, b != UInt8(ascii: "=") { c.index += 1 }
             guard c.skip(UInt8(ascii: "=")) else { throw ConversionError("array", text) }
         }
-        let delimiter: UInt8 = element == .otherText(name: "box") ? UInt8(ascii: ";") : UInt8(ascii: ",")
+        // Each type's pg_type.typdelim: box's is `;`, PostGIS's geometry and geography's `:`.
+        let delimiter: UInt8
+        switch element {
+        case .otherText(name: "box"): delimiter = UInt8(ascii: ";")
+        case .geometry, .geography: delimiter = UInt8(ascii: ":")
+        default: delimiter = UInt8(ascii: ",")
+        }
         // Detached so element conversions (which may use the other scratch) can run while it is held.
         var item = ByteWriter(capacity: 0)
         swap(&item, &elementScratch)

@@ -34,12 +34,25 @@ public indirect enum ColumnType: Equatable, Sendable {
     /// Any other type that travels as its text form (inet, cidr, macaddr, ranges, …).
     case otherText(name: String)
     case array(element: ColumnType)
+    /// numeric or money (`base`) in an explicit `--decimal` mode (`TypeModes.Decimal`); without
+    /// one, `.numeric` and `.money` are each format's own (JSON: exact string, Avro: precise).
+    case decimal(TypeModes.Decimal, base: ColumnType)
+    /// interval as Debezium's ISO 8601 string (`--interval string`).
+    case intervalString
+    /// hstore as a JSON object in a string (`--hstore json`).
+    case hstoreJSON
+    /// hstore as a map of string to optional string (`--hstore map`).
+    case hstoreMap
+    /// PostGIS geometry: its hex EWKB text → Debezium's Geometry record {wkb, srid}.
+    case geometry
+    /// PostGIS geography: as geometry, Debezium's Geography record.
+    case geography
 
     /// Whether the snapshot's SELECT must cast the column so its text form is locale-free.
     var selectCast: String? {
         switch self {
-        case .money: return "numeric"
-        case .array(.money): return "numeric[]"
+        case .money, .decimal(_, .money): return "numeric"
+        case .array(.money), .array(.decimal(_, .money)): return "numeric[]"
         default: return nil
         }
     }

@@ -25,13 +25,28 @@ struct RowWalker {
     /// Where each key field sits in `keyBytes`, by key position; nil for NULL.
     private var keyRanges: [Range<Int>?] = []
 
-    /// A walker for the rows of `table` (named in errors), whose columns are `columns`.
-    init(table: TableName, columns: [Column]) {
+    /// Where the columns sit in a tuple (`RowLayout.tuplePositions`), how wide a tuple is.
+    private let layout: RowLayout
+    /// Per column, what its values go through (masks, truncation); nil when nothing does.
+    private let rules: [ValueRule?]?
+    /// Digest contexts and scratch of the rules.
+    private var masker = ValueMasker()
+
+    /// A walker for the rows of `table` (named in errors), whose columns are `columns`, read
+    /// through `layout` (a shaped table's tuple positions and value rules).
+    init(table: TableName, columns: [Column], layout: RowLayout? = nil) {
         self.table = table
         self.columns = columns
+        self.layout = layout ?? .identity(columns.count)
+        rules = self.layout.rules
         hasDefault = columns.map { column in
             column.defaultText.map { (try? TypedValue.convert(text: $0, as: column.type)) != nil } ?? false
         }
+    }
+
+    /// A walker for the rows of `table` as its events carry them.
+    init(table: EventTable) {
+        self.init(table: table.name, columns: table.columns, layout: table.layout)
     }
 
     /// Writes the fields of `row` into `sink`: every column in order, or with `indices` only
@@ -45,8 +60,8 @@ struct RowWalker {
                 try walk(copyLine: line, hooks: hooks, into: &sink)
             }
         case .tuple(let tuple):
-            guard tuple.count == columns.count else {
-                throw StreamError("a tuple of \(tuple.count) columns does not match the \(columns.count) columns of \(table)")
+            guard tuple.count == layout.tupleWidth else {
+                throw StreamError("a tuple of \(tuple.count) columns does not match the \(layout.tupleWidth) columns of \(table)")
             }
             // A complete old row of another shape (never sent by the server) is not consulted.
             let old = row.oldImage.flatMap { $0.count == tuple.count ? $0 : nil }
@@ -128,19 +143,20 @@ struct RowWalker {
     /// row) when that holds it; a NULL of a key-only tuple is a column the server did not send.
     private mutating func writeField<Hooks: RowFieldHooks>(_ column: Int, position: Int, of tuple: TupleData, old: TupleData?, keyOnly: Bool,
                                                            _ hooks: Hooks, _ sink: inout Hooks.Sink) throws {
-        switch tuple.kind(at: column) {
+        let source = layout.tuplePosition(column)
+        switch tuple.kind(at: source) {
         case .null where keyOnly:
             try writeMissing(hooks.absent(column, hasDefault: hasDefault[column]), column, position: position, hooks, &sink)
         case .null:
             try writeMissing(hooks.null(column), column, position: position, hooks, &sink)
         case .unchangedToast:
-            if let old, old.kind(at: column) == .text {
-                _ = try old.withValue(at: column) { raw in try writeValue(column, position: position, raw, hooks, &sink) }
+            if let old, old.kind(at: source) == .text {
+                _ = try old.withValue(at: source) { raw in try writeValue(column, position: position, raw, hooks, &sink) }
             } else {
                 try writeMissing(hooks.unchangedToast(column), column, position: position, hooks, &sink)
             }
         case .text:
-            _ = try tuple.withValue(at: column) { raw in try writeValue(column, position: position, raw, hooks, &sink) }
+            _ = try tuple.withValue(at: source) { raw in try writeValue(column, position: position, raw, hooks, &sink) }
         case .binary:
             throw StreamError("column \(columns[column].name) arrived in binary format, which cdcctl does not request")
         }
@@ -152,12 +168,31 @@ struct RowWalker {
     @inline(__always)
     private mutating func writeValue<Hooks: RowFieldHooks>(_ column: Int, position: Int, _ raw: UnsafeRawBufferPointer, _ hooks: Hooks, _ sink: inout Hooks.Sink) throws {
         hooks.beginField(column, position: position, into: &sink)
+        if let rules, let rule = rules[column], try writeReplaced(rule, column, hooks, &sink) { return }
         try convert(column, raw, hooks, &sink)
+    }
+
+    /// Writes what `rule` puts in place of any value (a constant, NULL); false for a rule that
+    /// works on the value (a hash, a truncation).
+    private mutating func writeReplaced<Hooks: RowFieldHooks>(_ rule: ValueRule, _ column: Int, _ hooks: Hooks, _ sink: inout Hooks.Sink) throws -> Bool {
+        switch rule {
+        case .constant(let text):
+            hooks.beginValue(column, into: &sink)
+            text.withUnsafeBytes { sink.string($0) }
+            try hooks.endValue(into: &sink)
+            return true
+        case .null:
+            hooks.writeNull(column, into: &sink)
+            return true
+        case .hash, .truncate:
+            return false
+        }
     }
 
     /// One field without a value, spelled as the hooks say.
     private mutating func writeMissing<Hooks: RowFieldHooks>(_ spelling: MissingValue, _ column: Int, position: Int, _ hooks: Hooks, _ sink: inout Hooks.Sink) throws {
         hooks.beginField(column, position: position, into: &sink)
+        if let rules, let rule = rules[column], try writeReplaced(rule, column, hooks, &sink) { return }
         switch spelling {
         case .null:
             hooks.writeNull(column, into: &sink)
@@ -181,12 +216,30 @@ struct RowWalker {
     private mutating func convert<Hooks: RowFieldHooks>(_ column: Int, _ raw: UnsafeRawBufferPointer, _ hooks: Hooks, _ sink: inout Hooks.Sink) throws {
         do {
             hooks.beginValue(column, into: &sink)
-            try converter.convert(raw, as: columns[column].type, into: &sink)
+            if let rules, let rule = rules[column] {
+                try convert(column, raw, rule, &sink)
+            } else {
+                try converter.convert(raw, as: columns[column].type, into: &sink)
+            }
             try hooks.endValue(into: &sink)
         } catch let error as ConversionError {
             throw ColumnConversionError(columns[column], error)
         } catch {
             throw ColumnConversionError(columns[column], ConversionError("\(error)", raw))
+        }
+    }
+
+    /// Converts `raw` through a rule that works on the value: its hash, or its first characters.
+    private mutating func convert<Sink: ValueSink>(_ column: Int, _ raw: UnsafeRawBufferPointer, _ rule: ValueRule, _ sink: inout Sink) throws {
+        switch rule {
+        case let .hash(algorithm, salt, form, maxLength):
+            try masker.hash(raw, algorithm: algorithm, salt: salt, form: form, maxLength: maxLength) { sink.string($0) }
+        case .truncate(let characters):
+            let cut = UnsafeRawBufferPointer(rebasing: raw.prefix(ValueMasker.prefixLength(raw, characters: characters)))
+            try converter.convert(cut, as: columns[column].type, into: &sink)
+        case .constant, .null:
+            // Written in place of the value before conversion (`writeReplaced`).
+            try converter.convert(raw, as: columns[column].type, into: &sink)
         }
     }
 }

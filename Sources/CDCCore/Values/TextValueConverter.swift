@@ -6,6 +6,8 @@
 struct TextValueConverter {
     private var scratch = ByteWriter(capacity: 64)
     var elementScratch = ByteWriter(capacity: 64)
+    /// The unescaped pairs of an hstore, while `scratch` receives its JSON.
+    private var pairScratch = ByteWriter(capacity: 0)
 
     /// Sentinels for ±infinity dates and timestamps, which have no epoch value: the extremes of
     /// the target integer type (int32 days, int64 ms/µs), so they sort around every real value.
@@ -71,6 +73,18 @@ struct TextValueConverter {
             try convertPoint(text, into: &sink)
         case .array(let element):
             try convertArray(text, element: element, into: &sink)
+        case .decimal(let mode, let base):
+            try convertDecimal(text, mode: mode, base: base, into: &sink)
+        case .intervalString:
+            scratch.reset()
+            guard IntervalText.writeDebeziumString(text, into: &scratch) else { throw ConversionError("interval", text) }
+            scratch.bytes.withUnsafeBytes { sink.string($0) }
+        case .hstoreJSON:
+            try convertHstoreJSON(text, into: &sink)
+        case .hstoreMap:
+            try convertHstoreMap(text, into: &sink)
+        case .geometry, .geography:
+            try convertGeometry(text, into: &sink)
         }
     }
 
@@ -160,6 +174,117 @@ struct TextValueConverter {
             if c == UInt8(ascii: "1") { scratch.setBit(i) }
         }
         scratch.bytes.withUnsafeBytes { sink.bytes($0) }
+    }
+
+    /// numeric or money in an explicit `--decimal` mode: the exact text (`string`), the nearest
+    /// double (`double`), or the unscaled bytes at the column's scale (`precise`; numeric without
+    /// a scale is the `{scale, value}` record of VariableScaleDecimal, its scale the digits
+    /// PostgreSQL printed). NaN and ±Infinity have no `precise` form.
+    private mutating func convertDecimal<S: ValueSink>(_ text: UnsafeRawBufferPointer, mode: TypeModes.Decimal, base: ColumnType, into sink: inout S) throws {
+        guard case .money = base else { return try convertDecimal(plain: text, mode: mode, base: base, into: &sink) }
+        // money as the stream prints it (`-$1,234.56`); detached, since the conversion uses `scratch`.
+        var plain = ByteWriter(capacity: 0)
+        swap(&plain, &pairScratch)
+        defer { swap(&plain, &pairScratch) }
+        plain.reset()
+        for c in text {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."): plain.write(c)
+            case UInt8(ascii: "$"), UInt8(ascii: ","), UInt8(ascii: " "): continue
+            default: throw ConversionError("money", text)
+            }
+        }
+        guard plain.count > 0 else { throw ConversionError("money", text) }
+        try plain.bytes.withUnsafeBytes { try convertDecimal(plain: $0, mode: mode, base: base, into: &sink) }
+    }
+
+    private mutating func convertDecimal<S: ValueSink>(plain text: UnsafeRawBufferPointer, mode: TypeModes.Decimal, base: ColumnType, into sink: inout S) throws {
+        switch mode {
+        case .string:
+            sink.string(text)
+        case .double:
+            scratch.reset()
+            DecimalText.writeDouble(text, into: &scratch)
+            scratch.bytes.withUnsafeBytes { sink.float(text: $0) }
+        case .precise:
+            guard !DecimalText.isSpecial(text) else { throw ConversionError("a finite decimal (precise decimals have no NaN or infinity)", text) }
+            scratch.reset()
+            switch base {
+            case .numeric(_, let scale?):
+                try DecimalText.writeUnscaled(text, scale: max(scale, 0), into: &scratch)
+                scratch.bytes.withUnsafeBytes { sink.bytes($0) }
+            case .money:
+                try DecimalText.writeUnscaled(text, scale: 2, into: &scratch)
+                scratch.bytes.withUnsafeBytes { sink.bytes($0) }
+            default:
+                let scale = DecimalText.fractionDigits(text)
+                try DecimalText.writeUnscaled(text, scale: scale, into: &scratch)
+                sink.beginRecord()
+                sink.field("scale")
+                sink.int(Int64(scale))
+                sink.field("value")
+                scratch.bytes.withUnsafeBytes { sink.bytes($0) }
+                sink.endRecord()
+            }
+        }
+    }
+
+    /// hstore → a JSON object in a string (`{"a":"1","b":null}`, keys in PostgreSQL's order).
+    private mutating func convertHstoreJSON<S: ValueSink>(_ text: UnsafeRawBufferPointer, into sink: inout S) throws {
+        var out = ByteWriter(capacity: 0)
+        swap(&out, &scratch)
+        defer { swap(&out, &scratch) }
+        out.reset()
+        out.write(UInt8(ascii: "{"))
+        var first = true
+        try HstoreText.forEachPair(text, scratch: &pairScratch) { key, value in
+            if !first { out.write(UInt8(ascii: ",")) }
+            first = false
+            JSONText.writeString(key, into: &out)
+            out.write(UInt8(ascii: ":"))
+            if let value { JSONText.writeString(value, into: &out) } else { out.write("null") }
+        }
+        out.write(UInt8(ascii: "}"))
+        out.bytes.withUnsafeBytes { sink.string($0) }
+    }
+
+    /// hstore → a map of string to optional string.
+    private mutating func convertHstoreMap<S: ValueSink>(_ text: UnsafeRawBufferPointer, into sink: inout S) throws {
+        let count = try HstoreText.count(text, scratch: &pairScratch)
+        sink.beginMap(count: count)
+        try HstoreText.forEachPair(text, scratch: &pairScratch) { key, value in
+            sink.mapKey(key)
+            if let value { sink.string(value) } else { sink.null() }
+        }
+        sink.endMap()
+    }
+
+    /// PostGIS geometry or geography, whose text form is hex EWKB → Debezium's Geometry /
+    /// Geography record: `wkb` the EWKB bytes as they are, `srid` from the EWKB header (its
+    /// SRID flag 0x20000000) or null, as Debezium's PostgisGeometry reads them.
+    private mutating func convertGeometry<S: ValueSink>(_ text: UnsafeRawBufferPointer, into sink: inout S) throws {
+        guard text.count >= 18, text.count % 2 == 0 else { throw ConversionError("geometry (hex EWKB)", text) }
+        scratch.reset()
+        var i = 0
+        while i < text.count {
+            guard let hi = Self.hexValue(text[i]), let lo = Self.hexValue(text[i + 1]) else { throw ConversionError("geometry (hex EWKB)", text) }
+            scratch.write(hi << 4 | lo)
+            i += 2
+        }
+        let srid: Int32? = scratch.bytes.withUnsafeBytes { ewkb in
+            let littleEndian = ewkb[0] != 0
+            func uint32(at offset: Int) -> UInt32 {
+                let b = (UInt32(ewkb[offset]), UInt32(ewkb[offset + 1]), UInt32(ewkb[offset + 2]), UInt32(ewkb[offset + 3]))
+                return littleEndian ? b.0 | b.1 << 8 | b.2 << 16 | b.3 << 24 : b.0 << 24 | b.1 << 16 | b.2 << 8 | b.3
+            }
+            return uint32(at: 1) & 0x2000_0000 != 0 ? Int32(bitPattern: uint32(at: 5)) : nil
+        }
+        sink.beginRecord()
+        sink.field("wkb")
+        scratch.bytes.withUnsafeBytes { sink.bytes($0) }
+        sink.field("srid")
+        if let srid { sink.int(Int64(srid)) } else { sink.null() }
+        sink.endRecord()
     }
 
     /// `(x,y)` → Debezium's Point record {x, y, wkb, srid}, with the WKB a little-endian Point.

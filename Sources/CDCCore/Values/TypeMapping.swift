@@ -49,7 +49,57 @@ public enum TypeMapping {
         Row(postgres: "point", type: .point, example: "(1.5,-2)", connect: "record {x, y, wkb, srid}", semantic: "io.debezium.data.geometry.Point"),
         Row(postgres: "ltree", type: .ltree, example: "a.b.c", connect: "string", semantic: "io.debezium.data.Ltree"),
         Row(postgres: "tsvector", type: .tsvector, example: "'a' 'b'", connect: "string", semantic: "io.debezium.data.Tsvector"),
+        Row(postgres: "hstore", type: .otherText(name: "hstore"), example: "\"a\"=>\"1\", \"b\"=>NULL", connect: "string", semantic: "–"),
+        Row(postgres: "geometry (PostGIS)", type: .geometry, example: "0101000020E6100000000000000000F03F0000000000000040",
+            connect: "record {wkb, srid}", semantic: "io.debezium.data.geometry.Geometry"),
+        Row(postgres: "geography (PostGIS)", type: .geography, example: "0101000020E6100000000000000000F03F0000000000000040",
+            connect: "record {wkb, srid}", semantic: "io.debezium.data.geometry.Geography"),
         Row(postgres: "inet, cidr, macaddr, ranges, other types", type: .otherText(name: "inet"), example: "10.0.0.1/8", connect: "string", semantic: "–"),
         Row(postgres: "arrays (any dimension)", type: .array(element: .int32), example: "{{1,NULL},{3,4}}", connect: "array (optional elements)", semantic: "–"),
+    ]
+
+    /// One documented type mode: the representation a flag selects for a type.
+    public struct ModeRow: Sendable {
+        /// The flag as users write it, e.g. `--decimal precise`.
+        public let flag: String
+        /// The modes the flag sets.
+        public let modes: TypeModes
+        /// The PostgreSQL type as users write it.
+        public let postgres: String
+        /// The type as the catalog describes it (before the modes).
+        public let base: ColumnType
+        /// A value in PostgreSQL's text output form.
+        public let example: String
+        /// The Avro / Kafka Connect type.
+        public let connect: String
+        /// The semantic name (Avro `connect.name`), or "–".
+        public let semantic: String
+
+        /// The type the converter follows under the flag.
+        public var type: ColumnType { base.applying(modes) }
+    }
+
+    /// Every documented mode, in document order (`docs/types.md`, "Type modes").
+    public static let modeRows: [ModeRow] = [
+        ModeRow(flag: "--decimal precise", modes: TypeModes(decimal: .precise), postgres: "numeric(p,s)", base: .numeric(precision: 10, scale: 2),
+                example: "-12.50", connect: "bytes (decimal p,s)", semantic: "org.apache.kafka.connect.data.Decimal"),
+        ModeRow(flag: "--decimal precise", modes: TypeModes(decimal: .precise), postgres: "numeric", base: .numeric(precision: nil, scale: nil),
+                example: "0.00000000000000000001", connect: "record {scale, value}", semantic: "io.debezium.data.VariableScaleDecimal"),
+        ModeRow(flag: "--decimal precise", modes: TypeModes(decimal: .precise), postgres: "money", base: .money,
+                example: "1234.56", connect: "bytes (decimal, scale 2)", semantic: "org.apache.kafka.connect.data.Decimal"),
+        ModeRow(flag: "--decimal string", modes: TypeModes(decimal: .string), postgres: "numeric, money", base: .numeric(precision: 10, scale: 2),
+                example: "-12.50", connect: "string", semantic: "–"),
+        ModeRow(flag: "--decimal double", modes: TypeModes(decimal: .double), postgres: "numeric, money", base: .numeric(precision: 10, scale: 2),
+                example: "-12.50", connect: "double", semantic: "–"),
+        ModeRow(flag: "--decimal double", modes: TypeModes(decimal: .double), postgres: "numeric NaN", base: .numeric(precision: nil, scale: nil),
+                example: "NaN", connect: "double", semantic: "–"),
+        ModeRow(flag: "--interval string", modes: TypeModes(interval: .string), postgres: "interval", base: .interval,
+                example: "P1Y2M3DT4H5M6.5S", connect: "string", semantic: "io.debezium.time.Interval"),
+        ModeRow(flag: "--interval string", modes: TypeModes(interval: .string), postgres: "interval", base: .interval,
+                example: "P-1DT-0.25S", connect: "string", semantic: "io.debezium.time.Interval"),
+        ModeRow(flag: "--hstore json", modes: TypeModes(hstore: .json), postgres: "hstore", base: .otherText(name: "hstore"),
+                example: "\"a\"=>\"1\", \"b\"=>NULL", connect: "string", semantic: "io.debezium.data.Json"),
+        ModeRow(flag: "--hstore map", modes: TypeModes(hstore: .map), postgres: "hstore", base: .otherText(name: "hstore"),
+                example: "\"a\"=>\"1\", \"b\"=>NULL", connect: "map (string → optional string)", semantic: "–"),
     ]
 }

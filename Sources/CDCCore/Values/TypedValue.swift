@@ -51,6 +51,9 @@ struct TypedValueBuilder: ValueSink {
     }
     mutating func beginRecord() { stack.append([]); names.append([]) }
     mutating func field(_ name: StaticString) { names[names.count - 1].append(name.description) }
+    mutating func beginMap(count: Int) { beginRecord() }
+    mutating func mapKey(_ utf8: UnsafeRawBufferPointer) { names[names.count - 1].append(String(decoding: utf8, as: UTF8.self)) }
+    mutating func endMap() { endRecord() }
     mutating func endRecord() {
         let values = stack.removeLast()
         let fieldNames = names.removeLast()

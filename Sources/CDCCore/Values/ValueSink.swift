@@ -15,4 +15,8 @@ protocol ValueSink {
     mutating func beginRecord()
     mutating func field(_ name: StaticString)
     mutating func endRecord()
+    /// A map of `count` entries follows: each a `mapKey`, then its value (hstore's map mode).
+    mutating func beginMap(count: Int)
+    mutating func mapKey(_ utf8: UnsafeRawBufferPointer)
+    mutating func endMap()
 }

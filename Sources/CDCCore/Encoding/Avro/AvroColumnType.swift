@@ -57,6 +57,29 @@ enum AvroColumnType {
         }
         case .array(let element):
             return .object([("type", .string("array")), ("items", .array([.string("null"), schema(for: element, names: &names)]))])
+        case .decimal(.precise, let base): return schema(for: base, names: &names)
+        case .decimal(.string, _): return .string("string")
+        case .decimal(.double, _): return .string("double")
+        case .intervalString: return semantic("string", "io.debezium.time.Interval")
+        case .hstoreJSON: return semantic("string", "io.debezium.data.Json")
+        case .hstoreMap: return .object([("type", .string("map")), ("values", .array([.string("null"), .string("string")]))])
+        case .geometry: return geometryRecord("Geometry", names: &names)
+        case .geography: return geometryRecord("Geography", names: &names)
+        }
+    }
+
+    /// Debezium's Geometry and Geography: `{wkb bytes, srid optional int}`.
+    private static func geometryRecord(_ name: String, names: inout Set<String>) -> OrderedJSON {
+        namedOnce("io.debezium.data.geometry.\(name)", names: &names) {
+            .object([
+                ("type", .string("record")), ("name", .string(name)), ("namespace", .string("io.debezium.data.geometry")),
+                ("fields", .array([
+                    DebeziumAvroSchema.field("wkb", .string("bytes")),
+                    DebeziumAvroSchema.field("srid", .array([.string("null"), .string("int")]), default: .null),
+                ])),
+                ("connect.doc", .string(name)), ("connect.version", .int(1)),
+                ("connect.name", .string("io.debezium.data.geometry.\(name)")),
+            ])
         }
     }
 

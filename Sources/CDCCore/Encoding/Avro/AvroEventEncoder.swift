@@ -13,13 +13,22 @@ struct AvroEventEncoder {
     private var sink = AvroValueSink()
 
     init(prefix: String, database: String, table: TableName, columns: [Column]) {
+        self.init(prefix: prefix, database: database, table: table, columns: columns, layout: nil, envelope: .debezium)
+    }
+
+    /// An encoder for `table` as its events carry it (shaped columns and values), writing `envelope`.
+    init(table: EventTable, envelope: EventEnvelope) {
+        self.init(prefix: table.prefix, database: table.database, table: table.name, columns: table.columns, layout: table.layout, envelope: envelope)
+    }
+
+    private init(prefix: String, database: String, table: TableName, columns: [Column], layout: RowLayout?, envelope: EventEnvelope) {
         self.prefix = prefix
         self.database = database
         self.table = table
-        walker = RowWalker(table: table, columns: columns)
+        walker = RowWalker(table: table, columns: columns, layout: layout)
         hooks = AvroRowHooks(columns: columns)
         keyIndices = columns.primaryKeyIndices
-        schemas = DebeziumAvroSchema(prefix: prefix, table: table, columns: columns)
+        schemas = DebeziumAvroSchema(prefix: prefix, table: table, columns: columns, rules: layout?.rules, envelope: envelope)
     }
 
     /// The Key record of `row`, or nil when the table has no primary key.
@@ -53,6 +62,18 @@ struct AvroEventEncoder {
             w.writeUnionBranch(0)
         }
         return w.bytes
+    }
+
+    /// The flat value record (`--envelope flat`) of `row`: its fields, `__deleted` when
+    /// `deleted` is set, then `fields`.
+    mutating func encodeFlatValue(_ row: RowSource, deleted: Bool?, fields: [FlatField], op: Operation, position p: SourcePosition, nowNanos: Int64) throws -> [UInt8] {
+        sink.writer.reset()
+        try walker.walk(row, hooks: hooks, into: &sink)
+        if deleted != nil || !fields.isEmpty {
+            FlatFieldWriter(prefix: prefix, database: database, table: table)
+                .writeAvro(fields, deleted: deleted, op: op, position: p, nowNanos: nowNanos, into: &sink.writer)
+        }
+        return sink.writer.bytes
     }
 
     /// The MessageKey record of a logical decoding message.

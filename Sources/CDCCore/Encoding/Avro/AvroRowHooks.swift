@@ -17,7 +17,7 @@ struct AvroRowHooks: RowFieldHooks {
         // Debezium's placeholder fits string and bytes columns; other types have no spelling
         // for "unavailable" and travel as null.
         switch columns[column].type {
-        case .text, .bytea, .json, .xml, .uuid, .otherText, .enumeration, .ltree, .tsvector: return .unavailablePlaceholder
+        case .text, .bytea, .json, .xml, .uuid, .otherText, .enumeration, .ltree, .tsvector, .hstoreJSON: return .unavailablePlaceholder
         default: return null(column)
         }
     }

@@ -27,8 +27,17 @@ struct AvroTableEncoder {
     /// subjects (default: Debezium's topic for the table).
     init(prefix: String, database: String, table: TableName, columns: [Column], registry: SchemaRegistryClient, topic: String? = nil,
          subjects: SubjectNameStrategy = .topic) throws {
-        encoder = AvroEventEncoder(prefix: prefix, database: database, table: table, columns: columns)
-        let topic = topic ?? Self.topic(prefix: prefix, table: table)
+        try self.init(encoder: AvroEventEncoder(prefix: prefix, database: database, table: table, columns: columns), registry: registry,
+                      topic: topic ?? Self.topic(prefix: prefix, table: table), subjects: subjects)
+    }
+
+    /// The encoder of `table` as its events carry it (shaped), writing `envelope`.
+    init(table: EventTable, envelope: EventEnvelope, registry: SchemaRegistryClient, topic: String, subjects: SubjectNameStrategy) throws {
+        try self.init(encoder: AvroEventEncoder(table: table, envelope: envelope), registry: registry, topic: topic, subjects: subjects)
+    }
+
+    private init(encoder: AvroEventEncoder, registry: SchemaRegistryClient, topic: String, subjects: SubjectNameStrategy) throws {
+        self.encoder = encoder
         self.topic = topic
         keySchemaID = try encoder.schemas.key.map {
             try registry.register(subject: subjects.subject(topic: topic, isKey: true, schema: $0), schema: $0.text)
@@ -49,6 +58,21 @@ struct AvroTableEncoder {
         let frameKey = try keyBody.map { body -> [UInt8] in try frame(body, keySchemaID) }
         let value = try frame(try encoder.encodeValue(op: op, before: before, after: after, position: position, nowNanos: nowNanos), valueSchemaID)
         return Record(key: frameKey, value: value)
+    }
+
+    /// A flat record (`--envelope flat`) of `row`, keyed by `key` (nil: a null key).
+    mutating func flatRecord(_ row: RowSource, deleted: Bool?, fields: [FlatField], op: Operation, key: RowSource?, position: SourcePosition,
+                             nowNanos: Int64) throws -> Record {
+        let keyBody = try key.flatMap { try encoder.encodeKey($0) }
+        let frameKey = try keyBody.map { body -> [UInt8] in try frame(body, keySchemaID) }
+        let body = try encoder.encodeFlatValue(row, deleted: deleted, fields: fields, op: op, position: position, nowNanos: nowNanos)
+        return Record(key: frameKey, value: try frame(body, valueSchemaID))
+    }
+
+    /// The framed key of `row` alone (a tombstone's), nil for a table without a key.
+    mutating func key(_ row: RowSource) throws -> [UInt8]? {
+        guard let body = try encoder.encodeKey(row) else { return nil }
+        return try frame(body, keySchemaID)
     }
 
     private mutating func frame(_ body: [UInt8], _ id: Int32?) throws -> [UInt8] {

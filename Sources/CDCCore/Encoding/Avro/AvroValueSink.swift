@@ -12,11 +12,31 @@ struct AvroValueSink: ValueSink {
     private var arrays: [(items: AvroBinaryWriter, count: Int)] = []
     /// How deep the converter is in arrays (nested ones included).
     private var arrayDepth = 0
-    /// Whether the innermost open container is a record (a Point), whose fields are not items.
-    private var inRecord = false
-    /// Inside a Point record, the next field is a `["null", T]` union.
+    /// The open containers, innermost last: what a value inside them is preceded by.
+    private var containers: [Container] = []
+    /// Inside a record, the next field is a `["null", T]` union.
     private var nextIsOptionalField = false
     private var failure: Error?
+
+    /// A container the converter opened.
+    private enum Container {
+        /// An array block: each element is a `["null", T]` union, counted.
+        case array
+        /// A record whose fields are optional as `RecordKind` says.
+        case record(RecordKind)
+        /// A map (counted before its entries): each value is a `["null", string]` union.
+        case map
+    }
+
+    /// The records the converter emits, by which of their fields are `["null", T]` unions.
+    private enum RecordKind {
+        /// Point {x, y, wkb?, srid?}.
+        case point
+        /// Geometry / Geography {wkb, srid?}.
+        case geometry
+        /// Every field required (VariableScaleDecimal {scale, value}).
+        case plain
+    }
 
     /// The first value that could not be encoded, if any (sink methods cannot throw).
     mutating func takeFailure() -> Error? {
@@ -24,12 +44,19 @@ struct AvroValueSink: ValueSink {
         return failure
     }
 
-    /// Elements of arrays are `["null", T]` unions; so are the optional Point fields.
+    /// Elements of arrays and values of maps are `["null", T]` unions; so are the optional
+    /// fields of records.
     private mutating func prefix(null: Bool) {
-        if nextIsOptionalField {
+        switch containers.last {
+        case nil:
+            return
+        case .record?:
+            guard nextIsOptionalField else { return }
             nextIsOptionalField = false
             current.writeUnionBranch(null ? 0 : 1)
-        } else if !arrays.isEmpty && !inRecord {
+        case .map?:
+            current.writeUnionBranch(null ? 0 : 1)
+        case .array?:
             arrays[arrays.count - 1].count += 1
             current.writeUnionBranch(null ? 0 : 1)
         }
@@ -86,11 +113,13 @@ struct AvroValueSink: ValueSink {
         guard arrayDepth == 1 else { return } // a nested dimension: its elements join the outer block
         prefix(null: false)
         arrays.append((AvroBinaryWriter(capacity: 64), 0))
+        containers.append(.array)
     }
 
     mutating func endArray() {
         arrayDepth -= 1
         guard arrayDepth == 0 else { return }
+        containers.removeLast()
         let (items, count) = arrays.removeLast()
         if count > 0 {
             current.writeBlockCount(count)
@@ -101,13 +130,38 @@ struct AvroValueSink: ValueSink {
 
     mutating func beginRecord() {
         prefix(null: false)
-        inRecord = true
+        switch elementType {
+        case .point: containers.append(.record(.point))
+        case .geometry, .geography: containers.append(.record(.geometry))
+        default: containers.append(.record(.plain))
+        }
     }
+
     mutating func field(_ name: StaticString) {
-        // Point is the only record the converter emits: x and y plain, wkb and srid optional.
-        nextIsOptionalField = name.utf8Start.pointee == UInt8(ascii: "w") || name.utf8Start.pointee == UInt8(ascii: "s")
+        guard case .record(let kind)? = containers.last else { return }
+        let first = name.utf8Start.pointee
+        switch kind {
+        case .point: nextIsOptionalField = first == UInt8(ascii: "w") || first == UInt8(ascii: "s") // x, y plain
+        case .geometry: nextIsOptionalField = first == UInt8(ascii: "s") // wkb plain
+        case .plain: nextIsOptionalField = false
+        }
     }
-    mutating func endRecord() { inRecord = false }
+
+    mutating func endRecord() { containers.removeLast() }
+
+    /// A map: its count first (one block), then each key and `["null", string]` value, then 0.
+    mutating func beginMap(count: Int) {
+        prefix(null: false)
+        if count > 0 { current.writeBlockCount(count) }
+        containers.append(.map)
+    }
+
+    mutating func mapKey(_ utf8: UnsafeRawBufferPointer) { current.writeBytes(utf8) }
+
+    mutating func endMap() {
+        containers.removeLast()
+        current.writeBlockEnd()
+    }
 
     static func parseDouble(_ text: UnsafeRawBufferPointer) -> Double {
         Double(String(decoding: text, as: UTF8.self)) ?? .nan

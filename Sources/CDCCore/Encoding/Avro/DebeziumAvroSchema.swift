@@ -12,12 +12,24 @@ public struct DebeziumAvroSchema {
 
     /// Builds both schemas for `table`'s `columns` under topic prefix `prefix`.
     public init(prefix: String, table: TableName, columns: [Column]) {
+        self.init(prefix: prefix, table: table, columns: columns, rules: nil, envelope: .debezium)
+    }
+
+    /// Builds both schemas of a shaped table: masked and cut columns carry Debezium's
+    /// `connect.parameters` (`masked`, `truncateLength`); with a flat envelope the value is the
+    /// row's `Value` record with the flat record's fields (`FlatRecord.avroSchema`).
+    init(prefix: String, table: TableName, columns: [Column], rules: [ValueRule?]?, envelope: EventEnvelope) {
         let namespace = AvroName.adjustedNamespace(prefix.split(separator: ".").map(String.init) + [table.schema, table.table])
         var names = Set<String>()
-        let keyColumns = columns.primaryKeyIndices.map { columns[$0] }
-        key = keyColumns.isEmpty ? nil : Self.record("Key", namespace: namespace, columns: keyColumns, names: &names)
+        let keyIndices = columns.primaryKeyIndices
+        key = keyIndices.isEmpty ? nil : Self.record("Key", namespace: namespace, columns: keyIndices.map { columns[$0] },
+                                                     rules: rules.map { r in keyIndices.map { r[$0] } }, names: &names)
         var valueNames = Set<String>()
-        let row = Self.record("Value", namespace: namespace, columns: columns, names: &valueNames)
+        let row = Self.record("Value", namespace: namespace, columns: columns, rules: rules, names: &valueNames)
+        if case .flat(let flat) = envelope {
+            value = flat.avroSchema(row: row)
+            return
+        }
         let fields: [OrderedJSON] = [
             Self.field("before", .array([.string("null"), row]), default: .null),
             Self.field("after", .array([.string("null"), .string("\(namespace).Value")]), default: .null),
@@ -40,9 +52,16 @@ public struct DebeziumAvroSchema {
         return .object(members)
     }
 
-    static func record(_ name: String, namespace: String, columns: [Column], names: inout Set<String>) -> OrderedJSON {
-        let fields = columns.map { column -> OrderedJSON in
-            let type = AvroColumnType.schema(for: column.type, names: &names)
+    static func record(_ name: String, namespace: String, columns: [Column], rules: [ValueRule?]? = nil, names: inout Set<String>) -> OrderedJSON {
+        let fields = columns.indices.map { i -> OrderedJSON in
+            let column = columns[i]
+            var type = AvroColumnType.schema(for: column.type, names: &names)
+            // Debezium's column mappers mark the field's schema (AvroConverter: connect.parameters).
+            switch rules?[i] {
+            case .hash?, .constant?: type = .object([("type", type), ("connect.parameters", .object([("masked", .string("true"))]))])
+            case .truncate(let n)?: type = .object([("type", type), ("connect.parameters", .object([("truncateLength", .string(String(n)))]))])
+            case .null?, nil: break
+            }
             let name = AvroName.adjusted(column.name)
             var field = column.nullable ? field(name, .array([.string("null"), type]), default: .null)
                                         : field(name, type, default: AvroFieldDefault.json(for: column))

@@ -20,7 +20,11 @@ extension ColumnType {
         case .bit(let length): return String(repeating: "0", count: max(length, 1))
         case .point: return "(0,0)"
         case .array: return "{}"
-        case .text, .json, .xml, .enumeration, .varbit, .ltree, .tsvector, .otherText: return ""
+        case .text, .json, .xml, .enumeration, .varbit, .ltree, .tsvector, .otherText, .hstoreJSON, .hstoreMap: return ""
+        case .decimal(_, let base): return base.fallbackText
+        case .intervalString: return "PT0S"
+        // Debezium's fallback: GEOMETRYCOLLECTION EMPTY.
+        case .geometry, .geography: return "010700000000000000"
         }
     }
 }

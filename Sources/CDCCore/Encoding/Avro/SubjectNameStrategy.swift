@@ -16,16 +16,20 @@ public enum SubjectNameStrategy: String, CaseIterable, Sendable {
         }
     }
 
-    /// `namespace.name` of a record schema.
+    /// `namespace.name` of a record schema; the type of a primitive one (`string`), as
+    /// Confluent's strategies name an unnamed schema.
     static func fullName(_ schema: OrderedJSON) -> String {
+        if case .string(let primitive) = schema { return primitive }
         guard case .object(let members) = schema else { return "" }
-        var name = "", namespace = ""
+        var name = "", namespace = "", type = ""
         for (key, value) in members {
             if case .string(let text) = value {
                 if key == "name" { name = text }
                 if key == "namespace" { namespace = text }
+                if key == "type" { type = text }
             }
         }
+        if name.isEmpty { return type }
         if name.contains(".") || namespace.isEmpty { return name }
         return namespace + "." + name
     }

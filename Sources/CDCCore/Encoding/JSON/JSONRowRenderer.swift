@@ -12,6 +12,13 @@ struct JSONRowRenderer {
         hooks = JSONRowHooks(columns: columns)
     }
 
+    /// A renderer for the rows of `table` as its events carry them (shaped: some columns of its
+    /// tuples, masked or cut values).
+    init(table: EventTable) {
+        walker = RowWalker(table: table)
+        hooks = JSONRowHooks(columns: table.columns)
+    }
+
     /// Renders `row`; with `only`, just those column indices, in that order (a key). The result
     /// is valid until the next call.
     mutating func render(_ row: RowSource, only indices: [Int]? = nil) throws -> [UInt8] {

@@ -63,6 +63,17 @@ struct JSONValueSink: ValueSink {
 
     mutating func endRecord() { out.write(UInt8(ascii: "}")); needsComma.removeLast(); records.removeLast() }
 
+    mutating func beginMap(count: Int) { beginRecord() }
+
+    mutating func mapKey(_ utf8: UnsafeRawBufferPointer) {
+        if needsComma[needsComma.count - 1] { out.write(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+        JSONText.writeString(utf8, into: &out)
+        out.write(UInt8(ascii: ":"))
+    }
+
+    mutating func endMap() { endRecord() }
+
     /// Writes a pre-rendered `"name":` key of a row object, with its comma.
     mutating func key(_ quotedNameColon: [UInt8], first: Bool) {
         if !first { out.write(UInt8(ascii: ",")) }

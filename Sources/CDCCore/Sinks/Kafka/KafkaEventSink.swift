@@ -18,6 +18,7 @@ public final class KafkaEventSink: ChangeEventSink {
     private let log: (String) -> Void
 
     private var encoder: KafkaRecordEncoder
+    private var outbox: OutboxRecordEncoder?
     private var ledger = DeliveryLedger()
     private let exactlyOnce: ExactlyOnceCoordinator?
     private var headers: [KafkaHeader] = []
@@ -31,6 +32,10 @@ public final class KafkaEventSink: ChangeEventSink {
                 stop: StopToken, clock: @escaping () -> Int64 = Clock.realtimeNanos, log: @escaping (String) -> Void = { _ in }) throws {
         let topics = KafkaTopicCreator(producer: producer, options: options, log: log)
         encoder = try KafkaRecordEncoder(options: options, registry: registry, topics: topics, clock: clock)
+        outbox = try options.outbox.map {
+            try OutboxRecordEncoder(router: try OutboxRouter(settings: $0, warn: log), format: options.format, registry: registry,
+                                    topics: topics, subjects: options.subjectStrategy)
+        }
         self.producer = producer
         self.options = options
         self.stop = stop
@@ -76,6 +81,14 @@ public final class KafkaEventSink: ChangeEventSink {
                 try settleCommit()
             }
             try exactlyOnce.open()
+        }
+        if outbox != nil, outbox!.isOutbox(table) {
+            // In the same Kafka transaction as the PostgreSQL transaction's other events.
+            try outbox!.change(op, table: table, after: after) { topic, key, value, headers in
+                self.headers = headers
+                try self.produce(topic, key, value)
+            }
+            if outbox!.only { return }
         }
         setHeaders(position)
         try encoder.change(op, table: table, before: before, after: after, position: position, emit: { try self.produce($0, $1, $2) })

@@ -39,7 +39,7 @@ struct KafkaRecordEncoder {
         self.registry = registry
         self.topics = topics
         self.clock = clock
-        json = JSONEventRenderer(clock: clock)
+        json = JSONEventRenderer(clock: clock, envelope: options.envelope)
     }
 
     /// Whether a transaction (with an id) is open: its events get `transaction` blocks.
@@ -73,9 +73,14 @@ struct KafkaRecordEncoder {
         let i = try tables.knownIndex(of: table) ?? tables.store(try makeState(table), for: table)
         let topic = tables.states[i].topic
         let keyRow = op == .delete ? before : after
+        // A change a flat record drops is no event of the transaction (its END record's counts).
+        if case .flat(let flat) = options.envelope, case .skip = flat.decide(op, before: before, after: after) { return }
         var position = position
         if options.transactionTopic != nil && transactionID != nil { position.transaction = metadata.next(table.name) }
         let now = clock()
+        if case .flat(let flat) = options.envelope {
+            return try flatChange(flat, op, at: i, table: table, before: before, after: after, position: position, nowNanos: now, emit: emit)
+        }
         let tombstone = op == .delete && options.tombstones
         if tables.states[i].avro != nil {
             let record = try tables.states[i].avro!.record(op: op, key: op == .truncate ? nil : keyRow, before: before, after: after, position: position, nowNanos: now)
@@ -93,6 +98,43 @@ struct KafkaRecordEncoder {
                     try emit(topic, key, UnsafeRawBufferPointer(rebasing: event.dropLast()))
                 }
                 if tombstone, let key { try emit(topic, key, nil) }
+            }
+        }
+    }
+
+    /// One change as a flat record (`--envelope flat`): the row's record, a tombstone, or nothing.
+    private mutating func flatChange(_ flat: FlatRecord, _ op: Operation, at i: Int, table: EventTable, before: RowSource?, after: RowSource?,
+                                     position: SourcePosition, nowNanos: Int64, emit: Emit) throws {
+        let topic = tables.states[i].topic
+        let decision = flat.decide(op, before: before, after: after)
+        if tables.states[i].avro != nil {
+            switch decision {
+            case .skip:
+                return
+            case .tombstone(let row):
+                // A tombstone needs a key: a table without one has nothing to compact away.
+                guard let key = try tables.states[i].avro!.key(row) else { return }
+                try key.withUnsafeBytes { try emit(topic, $0, nil) }
+            case let .row(row, deleted):
+                let record = try tables.states[i].avro!.flatRecord(row, deleted: deleted, fields: flat.fields, op: op, key: row,
+                                                                   position: position, nowNanos: nowNanos)
+                try withOptionalBytes(record.key) { key in try record.value.withUnsafeBytes { value in try emit(topic, key, value) } }
+            }
+            return
+        }
+        value.reset()
+        switch try json.writeEvent(op, table: table, before: before, after: after, position: position, into: &value) {
+        case .nothing:
+            return
+        case .tombstone(let row):
+            guard let key = try json.key(table: table, row: row) else { return }
+            try key.withUnsafeBytes { try emit(topic, $0, nil) }
+        case .event:
+            let keyRow = op == .delete ? before : after
+            let key = try keyRow.flatMap { try json.key(table: table, row: $0) }
+            try withOptionalBytes(key) { key in
+                // The line's newline is NDJSON framing, not part of the record.
+                try value.bytes.withUnsafeBytes { event in try emit(topic, key, UnsafeRawBufferPointer(rebasing: event.dropLast())) }
             }
         }
     }
@@ -154,8 +196,7 @@ struct KafkaRecordEncoder {
         try topics.ensure(topic)
         var avro: AvroTableEncoder?
         if options.format == .avro, let registry {
-            avro = try AvroTableEncoder(prefix: table.prefix, database: table.database, table: table.name, columns: table.columns,
-                                        registry: registry, topic: topic, subjects: options.subjectStrategy)
+            avro = try AvroTableEncoder(table: table, envelope: options.envelope, registry: registry, topic: topic, subjects: options.subjectStrategy)
         }
         return TableState(topic: topic, avro: avro)
     }

@@ -12,8 +12,11 @@ public struct KafkaSinkOptions: Sendable {
     public var format: Format
     /// The topic of a table's events: `{prefix}`, `{schema}` and `{table}` are replaced.
     public var topicTemplate: String
-    /// Send a tombstone (same key, null value) after each delete of a table with a key.
+    /// Send a tombstone (same key, null value) after each delete of a table with a key (the
+    /// Debezium envelope; a flat record's deletes follow `FlatRecord.deletes`).
     public var tombstones = true
+    /// The record each change becomes (`--envelope`).
+    public var envelope = EventEnvelope.debezium
     /// Create missing topics with this many partitions.
     public var partitions: Int32 = 1
     /// … and this replication factor (-1: the broker's default).
@@ -34,6 +37,8 @@ public struct KafkaSinkOptions: Sendable {
     /// Whether the sink serves a `snapshot` run, which has no slot: a failure then means the
     /// snapshot must be run again, not that a slot stays behind.
     public var isSnapshot = false
+    /// `--outbox`: the outbox table's rows become routed records (`OutboxRecordEncoder`).
+    public var outbox: OutboxSettings?
 
     /// `--exactly-once`: each PostgreSQL transaction is one Kafka transaction that also records
     /// the slot's resume position in `offsetsTopic`; on start, what that topic says is
