@@ -10,6 +10,11 @@ struct SnapshotCommand: ParsableCommand {
         discussion: """
             All tables are read in one REPEATABLE READ transaction with COPY, so the events \
             describe one consistent state. Rows stream through; memory does not grow with the table.
+
+            With --incremental, nothing is read here: a signal asks the running `cdcctl stream` \
+            on --slot to snapshot the tables in primary-key chunks while it streams (DBLog \
+            watermarks; progress in cdcctl.incremental_snapshot), or to --stop, --pause or \
+            --resume doing so.
             """
     )
 
@@ -35,15 +40,22 @@ struct SnapshotCommand: ParsableCommand {
 
     @OptionGroup(title: "Kafka") var sink: EventSinkOptions
 
+    @OptionGroup(title: "Incremental snapshot") var incremental: IncrementalSnapshotOptions
+
     func validate() throws {
         _ = try shaping.settings(tables: table, toKafka: sink.toKafka)
         try shaping.validate(toKafka: sink.toKafka, noTombstones: sink.noTombstones)
         if parallel < 1 || parallel > 64 { throw ValidationError("--parallel must be between 1 and 64") }
-        if table.isEmpty && outbox.outbox == nil { throw ValidationError("Missing expected argument '--table <schema.table> ...'") }
+        try incremental.validate(tables: table, otherFlags: [parallel != 1 ? "--parallel" : nil, sink.toKafka ? "--kafka" : nil].compactMap { $0 })
+        if table.isEmpty && !incremental.incremental && outbox.outbox == nil { throw ValidationError("Missing expected argument '--table <schema.table> ...'") }
     }
 
     func run() throws {
         let conninfo = try database.conninfo()
+        if incremental.incremental {
+            let quiet = quiet
+            return try incremental.send(conninfo: conninfo, tables: table.compactMap(TableName.init(parsing:))) { if !quiet { StandardError.notice($0) } }
+        }
         let connection = try PGConnection(conninfo: conninfo)
         let outbox = try outbox.settings()
         if let outbox { try outbox.check(connection: connection) }

@@ -90,6 +90,8 @@ struct StreamCommand: ParsableCommand {
 
     @OptionGroup(title: "Kafka") var sink: EventSinkOptions
 
+    @OptionGroup(title: "Incremental snapshots") var incremental: IncrementalStreamOptions
+
     @Flag(help: "Kafka: write each PostgreSQL transaction in one Kafka transaction with the slot's position in --offsets-topic; on restart skip what is committed there (read_committed consumers see every change once).")
     var exactlyOnce = false
 
@@ -140,6 +142,7 @@ struct StreamCommand: ParsableCommand {
             slot: slot, publication: publication, tables: tables, allTables: allTables,
             createSlot: slotCreation == .createSlot, dropSlotOnExit: dropSlotOnExit, snapshot: snapshot, endpos: endpos.flatMap { LSN($0) },
             heartbeatInterval: heartbeatInterval, statusInterval: statusInterval, prefix: topicPrefix, parallel: parallel)
+        options.incremental = incremental.settings
         options.shaping = try shaping.settings(tables: table, toKafka: sink.toKafka)
         if let ops { options.shaping.operations = try ShapingSettings.parseOperations(ops).get() }
         options.typeModes = types.modes

@@ -13,6 +13,11 @@ struct ChangeEventWriter {
     private var origin: OriginMessage?
     private let prefix: String
     private let database: String
+    /// Incremental snapshots: told of every change (to drop stale chunk rows), fed signals and
+    /// watermarks. Nil: cdcctl's own messages are still consumed.
+    var incremental: IncrementalSnapshot?
+    /// Relations of the signal table: their inserts are signals, never events.
+    private var signalRelations: Set<UInt32> = []
     /// The operations handed to the sink (`--ops`); the others are skipped.
     private let operations: Set<Operation>
 
@@ -34,6 +39,7 @@ struct ChangeEventWriter {
             guard machine.begin(finalLSN: begin.finalLSN) == .emit else { return [.stop] }
             transaction = begin
             origin = nil
+            incremental?.transactionBegins(xid: begin.xid)
             try sink.beginTransaction(id: Int64(begin.xid), finalLSN: begin.finalLSN, commitMicros: begin.commitTime.unixMicroseconds)
         case .commit(let commit):
             transaction = nil
@@ -45,11 +51,18 @@ struct ChangeEventWriter {
             let durable = try machine.collectDurable(from: &sink, wait: 0)
             let handedOver = machine.handedOver(transactionEnd: commit.endLSN, now: Clock.monotonicSeconds())
             return durable.isEmpty ? handedOver : durable + handedOver
-        case .relation(let relation) where SnapshotStateTable.isStateTable(TableName(schema: relation.namespace, table: relation.name)):
+        case .relation(let relation) where SnapshotStateTable.isStateTable(TableName(schema: relation.namespace, table: relation.name))
+            || IncrementalSnapshotStateTable.isStateTable(TableName(schema: relation.namespace, table: relation.name)):
             ignored.insert(relation.relationID)
         case .relation(let relation):
             // A relation published but not selected: its changes are skipped like cdcctl's own.
             if try !relations.apply(relation) { ignored.insert(relation.relationID) } else { ignored.remove(relation.relationID) }
+            if incremental?.isSignalTable(TableName(schema: relation.namespace, table: relation.name)) == true {
+                signalRelations.insert(relation.relationID)
+                ignored.insert(relation.relationID)
+            }
+        case .insert(let change) where !signalRelations.isEmpty && signalRelations.contains(change.relationID):
+            if let table = relations[change.relationID] { incremental?.signalRow(table, change.newTuple) }
         case .insert(let change) where isIgnored(change.relationID):
             break
         case .update(let change) where isIgnored(change.relationID):
@@ -57,19 +70,32 @@ struct ChangeEventWriter {
         case .delete(let change) where isIgnored(change.relationID):
             break
         case .insert(let insert):
+            let table = try known(insert.relationID, holding: insert.newTuple)
+            incremental?.changed(table, insert.newTuple)
             guard operations.contains(.create) else { break }
-            try sink.change(.create, table: try known(insert.relationID, holding: insert.newTuple), before: nil, after: .tuple(insert.newTuple), position: position(lsn))
+            try sink.change(.create, table: table, before: nil, after: .tuple(insert.newTuple), position: position(lsn))
         case .update(let update):
             try self.update(update, at: lsn, into: &sink)
         case .delete(let delete):
-            guard operations.contains(.delete) else { break }
             let table = try delete.oldTuple.isFull ? known(delete.relationID, holding: delete.oldTuple.tuple) : known(delete.relationID)
+            incremental?.changed(table, delete.oldTuple.tuple)
+            guard operations.contains(.delete) else { break }
             try sink.change(.delete, table: table, before: .oldTuple(delete.oldTuple), after: nil, position: position(lsn))
         case .truncate(let truncate):
-            guard operations.contains(.truncate) else { break }
             for id in truncate.relationIDs where !isIgnored(id) {
+                incremental?.truncated(try known(id))
+                guard operations.contains(.truncate) else { continue }
                 try sink.change(.truncate, table: try known(id), before: nil, after: nil, position: position(lsn))
             }
+        case .logicalMessage(let logical) where IncrementalSnapshot.isControl(prefix: logical.prefix):
+            // cdcctl's signals and watermarks are consumed, never handed to the sink. A high
+            // watermark hands over its chunk's rows, which end at its position like a
+            // standalone message.
+            if !logical.isTransactional, machine.beginMessage(at: lsn) != .emit { return [.stop] }
+            guard let incremental, try incremental.control(logical, at: lsn, into: &sink) else { break }
+            try sink.endTransaction(at: lsn)
+            let durable = try machine.collectDurable(from: &sink, wait: 0)
+            return durable + machine.handedOver(messageAt: lsn, now: Clock.monotonicSeconds())
         case .logicalMessage(let logical) where logical.isTransactional:
             guard operations.contains(.message) else { break }
             try self.logicalMessage(logical, at: lsn, serverTime: serverTime, into: &sink)
@@ -98,6 +124,8 @@ struct ChangeEventWriter {
     private mutating func update(_ message: UpdateMessage, at lsn: LSN, into sink: inout some ChangeEventSink) throws {
         var table = try known(message.relationID, holding: message.newTuple)
         if let old = message.oldTuple, old.isFull { table = try known(message.relationID, holding: old.tuple) }
+        if let old = message.oldTuple { incremental?.changed(table, old.tuple) }
+        incremental?.changed(table, message.newTuple, orKeyOf: message.oldTuple?.tuple)
         // Under REPLICA IDENTITY FULL the old row also supplies unchanged TOASTed values.
         let after = RowSource.newTuple(message.newTuple, old: message.oldTuple)
         guard let old = message.oldTuple else {

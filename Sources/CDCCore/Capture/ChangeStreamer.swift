@@ -58,10 +58,14 @@ public final class ChangeStreamer {
         try setup.checkWalLevel()
         try setup.checkReplicationReadiness(snapshot: mode)
         let existing = try setup.usableSlot(snapshot: mode)
+        try IncrementalSnapshot.checkSignalTable(setup, published: false)
         let requested = try setup.requestedTables()
         try setup.checkShaping(requested: requested)
         try setup.ensurePublication(tables: requested)
-        let plan = try setup.capturePlan(requested: requested)
+        try IncrementalSnapshot.checkSignalTable(setup, published: true)
+        var plan = try setup.capturePlan(requested: requested)
+        // The signal table's inserts are read by the stream (as signals, never events).
+        if let signal = options.incremental.signalTable { plan.streamed?.insert(signal) }
         let captured = plan.tables
         var replication = try ReplicationConnection(conninfo: conninfo)
         // Before the slot is created: a sink that refuses this origin leaves no new slot behind.
@@ -97,12 +101,15 @@ public final class ChangeStreamer {
             }
         }
         if mode != .initialOnly {
+            let incremental = IncrementalSnapshot(options: options, published: plan.published, log: log)
+            incremental.load(catalog: catalog)
             try streamWithRetries(replication: &replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start,
-                                  streamed: plan.streamed, into: &sink)
+                                  streamed: plan.streamed, incremental: incremental, into: &sink)
         }
         if options.dropSlotOnExit {
             dropSlot(replication)
             try? SnapshotStateTable.forget(slot: options.slot, connection: catalog)
+            try? IncrementalSnapshotStateTable.forget(slot: options.slot, connection: catalog)
         }
     }
 
@@ -128,7 +135,7 @@ public final class ChangeStreamer {
     /// Streams from the slot; when a connection drops, reconnects with backoff and resumes from
     /// the last acknowledged position (the slot never moved past it), until stopped.
     private func streamWithRetries(replication: inout ReplicationConnection, catalog: PGConnection, protocolVersion: Int, start: LSN,
-                                   streamed: Set<TableName>?, into sink: inout some ChangeEventSink) throws {
+                                   streamed: Set<TableName>?, incremental: IncrementalSnapshot, into sink: inout some ChangeEventSink) throws {
         var acknowledged = start
         var catalog: PGConnection? = catalog
         var current: ReplicationConnection? = replication
@@ -145,7 +152,8 @@ public final class ChangeStreamer {
                 backoff = 0.5
                 monitor.streaming(from: acknowledged)
                 do {
-                    try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, streamed: streamed, into: &sink)
+                    try stream(replication: repl, catalog: cat, protocolVersion: protocolVersion, acknowledged: &acknowledged, streamed: streamed,
+                               incremental: incremental, into: &sink)
                 } catch where repl.isAlive && cat.isAlive {
                     // A failure that ends the stream (a message the broker will never take): what
                     // was handed over before it still gets delivered and acknowledged, so the
@@ -186,7 +194,7 @@ public final class ChangeStreamer {
     /// The read loop on one connection: messages to the writer, keepalives and idle time to the
     /// state machine, whose actions (status updates, stop) it carries out.
     private func stream(replication: ReplicationConnection, catalog: PGConnection, protocolVersion: Int, acknowledged: inout LSN,
-                        streamed: Set<TableName>?, into sink: inout some ChangeEventSink) throws {
+                        streamed: Set<TableName>?, incremental: IncrementalSnapshot, into sink: inout some ChangeEventSink) throws {
         var machine = ReplicationStateMachine(start: acknowledged, endpos: options.endpos, statusInterval: options.statusInterval,
                                               heartbeatInterval: options.heartbeatInterval, now: Clock.monotonicSeconds())
         var decoder = PgOutputDecoder(protocolVersion: protocolVersion)
@@ -194,6 +202,9 @@ public final class ChangeStreamer {
         let relations = RelationCache(catalog: catalog, prefix: options.prefix, streamed: streamed,
                                       shaper: shaping.shapesRows ? TableShaper(settings: shaping) : nil, typeModes: options.typeModes)
         var writer = ChangeEventWriter(relations: relations, prefix: options.prefix, database: catalog.database, operations: shaping.operations)
+        // A chunk open on the previous connection missed part of its window: read it again.
+        incremental.connectionRestarted()
+        writer.incremental = incremental
         var stopping = false
 
         func perform(_ actions: [ReplicationStateMachine.Action]) throws {
@@ -220,6 +231,8 @@ public final class ChangeStreamer {
             }
             // A stop that came while backed up: stop at this boundary rather than read on.
             if stop.isRaised && !machine.stopRequested { continue }
+            // Between transactions: incremental snapshot chunks (recorded once durable, read next).
+            if !machine.inTransaction && !machine.stopRequested { try incremental.advance(catalog: catalog, acknowledged: machine.acknowledged) }
             switch try replication.readMessage(timeout: 0.5) {
             case .timeout:
                 monitor.idle()
@@ -242,6 +255,7 @@ public final class ChangeStreamer {
         try perform(machine.collectDurable(from: &sink, wait: 0))
         try? replication.sendStatus(flushed: machine.acknowledged, replyRequested: false)
         replication.endCopy()
+        incremental.finish(catalog: catalog, acknowledged: machine.acknowledged)
         monitor.stopped()
         log("stopped at \(machine.acknowledged)")
     }

@@ -48,7 +48,7 @@ struct ReplicationSetup {
         let result = try catalog.query("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1, 2",
                                        [options.publication], context: "cannot list the tables of publication \(options.publication)")
         return (0..<result.rowCount).map { TableName(schema: result.string($0, 0), table: result.string($0, 1)) }
-            .filter { !SnapshotStateTable.isStateTable($0) }
+            .filter { !SnapshotStateTable.isStateTable($0) && !IncrementalSnapshotStateTable.isStateTable($0) && $0 != options.incremental.signalTable }
     }
 
     /// The existing slot to stream from, or nil when one is to be created; fails when the slot

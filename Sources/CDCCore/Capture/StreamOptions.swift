@@ -43,6 +43,8 @@ public struct StreamOptions: Sendable {
     public var slotWatchInterval: Double = 5
     /// Connections (and ranges) per table of the initial snapshot (`SnapshotOptions.parallel`).
     public var parallel: Int = 1
+    /// Incremental snapshots on request: chunk size, signal table.
+    public var incremental = IncrementalSnapshotSettings()
     /// Which tables (`-t` patterns, exclusions), columns, rows and operations, and how their
     /// events look; `tables` are literal ones besides.
     public var shaping = ShapingSettings()
