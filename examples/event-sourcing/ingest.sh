@@ -20,7 +20,8 @@ ON CONFLICT (name) DO UPDATE SET version = d.version + 1, rows = excluded.rows, 
                                  status = excluded.status, updated_at = now();
 INSERT INTO ingest.outbox (aggregatetype, aggregateid, type, payload)
 SELECT 'dataset', name, :'type',
-       jsonb_build_object('dataset', name, 'version', version, 'rows', rows, 'sha256', sha256, 'source', :'source')
+       jsonb_build_object('dataset', name, 'version', version, 'rows', rows, 'sha256', sha256, 'source', :'source',
+                          'status', status)
 FROM ingest.datasets WHERE name = :'dataset';
 COMMIT;
 SQL

@@ -7,6 +7,8 @@
 #      (key = the dataset, value = the event's JSON, headers id and type); the slot stays, so the
 #      next run streams on from where this one stopped
 #   3. catalog.sh, a consumer group, reacts to the new events by updating a read model
+#   4. read-model.sh, `cdcctl apply`, keeps the query side (read_model.datasets) up to date from
+#      the same events, exactly once through its positions in the target
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."
@@ -38,3 +40,8 @@ printf '3,30\n' >>"$work/sales.csv"
 # 3. React.
 "$here/catalog.sh"
 psql -qX "$CDCCTL_PG_URL" -c "select name, version, rows, rejections from ingest.catalog where name like '%-$run' order by name"
+
+# 4. The query side.
+"$here/read-model.sh"
+echo "read model (read_model.datasets, kept by cdcctl apply):"
+psql -qX "$CDCCTL_PG_URL" -c "select dataset, version, rows, status, source from read_model.datasets where dataset like '%-$run' order by dataset"

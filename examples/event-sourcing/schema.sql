@@ -4,6 +4,8 @@
 --                    with the columns Debezium's outbox event router expects
 --   ingest.catalog   a read model the consumer (catalog.sh) builds from the events
 --   ingest.catalog_events  the events the consumer has applied (so applying twice is a no-op)
+--   read_model.datasets    the query side: the latest event of each dataset, kept by
+--                    `cdcctl apply` (read-model.sh), its position in cdcctl_apply_offsets
 CREATE SCHEMA IF NOT EXISTS ingest;
 
 CREATE TABLE IF NOT EXISTS ingest.datasets (
@@ -35,4 +37,18 @@ CREATE TABLE IF NOT EXISTS ingest.catalog (
 CREATE TABLE IF NOT EXISTS ingest.catalog_events (
     event_id    uuid PRIMARY KEY,
     applied_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- The query side (CQRS): one row per dataset, the fields of its latest event. `cdcctl apply
+-- --envelope plain` upserts each event's payload by its `dataset` field, so the columns are the
+-- payload's fields. status is nullable: events written before the payload carried it lack it.
+CREATE SCHEMA IF NOT EXISTS read_model;
+
+CREATE TABLE IF NOT EXISTS read_model.datasets (
+    dataset  text PRIMARY KEY,
+    version  int NOT NULL,
+    rows     int NOT NULL,
+    sha256   text NOT NULL,
+    source   text,
+    status   text
 );
