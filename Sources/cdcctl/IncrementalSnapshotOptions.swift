@@ -57,8 +57,8 @@ struct IncrementalSnapshotOptions: ParsableArguments {
 
     /// Sends the signal for `tables`, after checking what can be checked here: the tables exist
     /// and have a primary key or a unique index on NOT NULL columns (the stream, which knows
-    /// its `--key`, decides whether it chunks a key-less table by it), the slot exists (a signal written before a slot exists never
-    /// reaches it). Notices go to `notice`.
+    /// its `--key`, decides whether it chunks a key-less table by it), the slot exists (a
+    /// signal written before a slot exists never reaches it). Notices go to `notice`.
     func send(conninfo: String, tables: [TableName], notice: (String) -> Void) throws {
         guard let kind else { return }
         let connection = try PGConnection(conninfo: conninfo)
