@@ -3,7 +3,7 @@
 # the stream's --key columns, and incremental snapshots under --exactly-once (issue #11, item 4;
 # item 2 with --exactly-once), against the stack's PostgreSQL and Kafka:
 #   E. a table (id int NOT NULL, v int) with a unique index on id and REPLICA IDENTITY FULL, no
-#      primary key: `snapshot --incremental` accepts it; a stream without --key refuses it in
+#      primary key: `snapshot --incremental` accepts it (the stream decides, it says); a stream without --key refuses it in
 #      one line on its stderr; a stream with --key public.E:id snapshots it in 500-row chunks
 #      while a pgbench writer updates, deletes and inserts, and replaying its NDJSON (latest
 #      event per key, deletes removing) equals SELECT *. A --key on a nullable column is refused
@@ -57,6 +57,8 @@ sql "create table public.${E}_bare (id int, v int); insert into public.${E}_bare
 # Without --key: snapshot --incremental accepts the table (it has a unique NOT NULL column), the stream refuses it.
 stream_start "${E}_n" "$TMP/en.ndjson" "$TMP/en.err" -t "public.$E"
 "$BIN" snapshot --incremental -t "public.$E" --slot "${E}_n" 2>"$TMP/en-signal.err" || bad "snapshot --incremental of the key-less table with a unique index failed: $(cat "$TMP/en-signal.err")"
+check "snapshot --incremental says the stream decides ($(grep -m1 'no primary key' "$TMP/en-signal.err" || true))" \
+  grep -q "table public.$E has no primary key: the stream reads it in chunks by its --key public.$E:… columns" "$TMP/en-signal.err"
 wait_line "$TMP/en.err" refused 20 || true
 check "without --key the stream refuses the key-less table in one line, naming --key ($(grep -m1 refused "$TMP/en.err" || true))" \
   wait_line "$TMP/en.err" "incremental snapshot of public.$E refused: table public.$E has no primary key: .*--key (unique index ${E}_id would do: .stream --key public.$E:id.)" 20

@@ -62,10 +62,13 @@ struct IncrementalSnapshotOptions: ParsableArguments {
     func send(conninfo: String, tables: [TableName], notice: (String) -> Void) throws {
         guard let kind else { return }
         let connection = try PGConnection(conninfo: conninfo)
+        var notes: [String] = []
         if kind == .execute {
             for table in tables {
-                if let problem = try IncrementalSnapshot.requestProblem(table, catalog: connection) {
-                    throw IncrementalSnapshotError(description: "cannot snapshot \(table) incrementally: \(problem)")
+                do {
+                    if let note = try IncrementalSnapshot.checkRequest(table, catalog: connection) { notes.append(note) }
+                } catch let error as IncrementalSnapshotError {
+                    throw IncrementalSnapshotError(description: "cannot snapshot \(table) incrementally: \(error)")
                 }
             }
         }
@@ -85,6 +88,7 @@ struct IncrementalSnapshotOptions: ParsableArguments {
         }
         let via = table.map { "a row of \($0)" } ?? "a \(SnapshotSignal.messagePrefix) message"
         notice("asked slot \(slot) for \(what) (signal \(signal.id), \(via) at \(lsn.map { "\($0)" } ?? "?"))")
+        notes.forEach(notice)
         if slots.string(0, 0) != "t" {
             notice("no stream is reading slot \(slot) now: the next `cdcctl stream --slot \(slot)` acts on the signal")
         }

@@ -368,18 +368,18 @@ public final class IncrementalSnapshot {
         }
     }
 
-    /// Why `table` cannot be snapshotted incrementally by any stream (nil: it can), in one line,
-    /// for `snapshot --incremental`, which does not know the stream's `--key`: a table without a
-    /// primary key passes when it has a unique index on NOT NULL columns, and the stream decides.
-    public static func requestProblem(_ table: TableName, catalog: PGConnection) throws -> String? {
+    /// Checks `table` for `snapshot --incremental`, which does not know the stream's `--key`:
+    /// throws `IncrementalSnapshotError` (one line) when no stream could snapshot it, returns a
+    /// notice when the stream decides (a table without a primary key that has a unique index on
+    /// NOT NULL columns: chunked by the stream's `--key`, or refused on its stderr), else nil.
+    public static func checkRequest(_ table: TableName, catalog: PGConnection) throws -> String? {
         let schema = try TableSchema.load(table, connection: catalog, types: TypeResolver(connection: catalog))
-        if schema.columns.primaryKeyIndices.isEmpty, try IncrementalSnapshotKey.hasUniqueNotNullColumns(schema, catalog: catalog) { return nil }
-        do {
+        guard schema.columns.primaryKeyIndices.isEmpty, try IncrementalSnapshotKey.hasUniqueNotNullColumns(schema, catalog: catalog) else {
             _ = try IncrementalSnapshotKey(schema, requested: nil, catalog: catalog)
             return nil
-        } catch let error as IncrementalSnapshotError {
-            return error.description
         }
+        return "table \(table) has no primary key: the stream reads it in chunks by its --key \(table):… columns, "
+            + "or, started without a usable one, refuses it with one line on its stderr"
     }
 
     /// The stream's `--key` columns for `table`, nil without one.

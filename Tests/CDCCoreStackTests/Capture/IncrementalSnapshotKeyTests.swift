@@ -77,11 +77,19 @@ final class IncrementalSnapshotKeyTests: XCTestCase {
             try connection.execute("CREATE TABLE \(usable.sqlIdentifier) (a int NOT NULL UNIQUE)")
             try connection.execute("CREATE TABLE \(bare.sqlIdentifier) (a int)")
             try connection.execute("CREATE TABLE \(nullable.sqlIdentifier) (a int UNIQUE)")
-            XCTAssertNil(try IncrementalSnapshot.requestProblem(usable, catalog: connection))
+            let note = try IncrementalSnapshot.checkRequest(usable, catalog: connection) ?? "none"
+            XCTAssertTrue(note.contains("has no primary key: the stream reads it in chunks by its --key"), note)
             for table in [bare, nullable] {
-                let problem = try IncrementalSnapshot.requestProblem(table, catalog: connection) ?? "accepted"
-                XCTAssertTrue(problem.contains("has no primary key and no unique index on NOT NULL columns"), problem)
+                do {
+                    let note = try IncrementalSnapshot.checkRequest(table, catalog: connection)
+                    XCTFail("\(table) accepted: \(note ?? "")")
+                } catch let error as IncrementalSnapshotError {
+                    XCTAssertTrue(error.description.contains("has no primary key and no unique index on NOT NULL columns"), error.description)
+                }
             }
+            let pk = TableName(schema: schema, table: "pk")
+            try connection.execute("CREATE TABLE \(pk.sqlIdentifier) (a int PRIMARY KEY)")
+            XCTAssertNil(try IncrementalSnapshot.checkRequest(pk, catalog: connection))
         }
     }
 }
