@@ -50,6 +50,10 @@ final class IncrementalSnapshotKeyTests: XCTestCase {
             // A nullable column.
             let nullable = problem(try key(t, ["a", "c"], connection))
             XCTAssertTrue(nullable.contains("--key column c is nullable"), nullable)
+            // A money column: its text depends on the locale.
+            let m = TableName(schema: schema, table: "money")
+            try connection.execute("CREATE TABLE \(m.sqlIdentifier) (m money NOT NULL UNIQUE)")
+            XCTAssertTrue(problem(try key(m, ["m"], connection)).contains("has a money column (m)"))
             // A column the table does not have.
             XCTAssertTrue(problem(try key(t, ["zz"], connection)).contains("has no column zz"))
         }
