@@ -3,12 +3,13 @@
 # the stream's --key columns, and incremental snapshots under --exactly-once (issue #11, item 4;
 # item 2 with --exactly-once), against the stack's PostgreSQL and Kafka:
 #   E. a table (id int NOT NULL, v int) with a unique index on id and REPLICA IDENTITY FULL, no
-#      primary key: `snapshot --incremental` accepts it (the stream decides, it says); a stream without --key refuses it in
-#      one line on its stderr; a stream with --key public.E:id snapshots it in 500-row chunks
-#      while a pgbench writer updates, deletes and inserts, and replaying its NDJSON (latest
-#      event per key, deletes removing) equals SELECT *. A --key on a nullable column is refused
-#      by the stream in one line; a table with no unique index on NOT NULL columns is refused by
-#      `snapshot --incremental` in one line, exit non-zero, nothing on stdout.
+#      primary key: `snapshot --incremental` accepts it (saying that the stream decides); a
+#      stream without --key refuses it in one line on its stderr; a stream with --key public.E:id
+#      snapshots it in 500-row chunks while a pgbench writer updates, deletes and inserts, and
+#      replaying its NDJSON (latest event per key, deletes removing) equals SELECT *. A --key on
+#      a nullable column is refused by the stream in one line; a table with no unique index on NOT
+#      NULL columns is refused by `snapshot --incremental` in one line, exit non-zero, nothing on
+#      stdout.
 #   F. --kafka --format json --exactly-once: a 20,000-row table in 500-row chunks with a writer
 #      (100 transactions a second) running, kill -9 of the stream mid-snapshot, a restart resumes
 #      after the last chunk committed to Kafka, and replaying the topic equals SELECT *. (Tansu's
