@@ -2,10 +2,10 @@ import ArgumentParser
 import CDCCore
 
 /// `cdcctl snapshot --incremental`: asks a running `cdcctl stream` (on `--slot`) to snapshot
-/// tables in primary-key chunks while it streams, or to stop, pause or resume doing so, by a
+/// tables in key chunks while it streams, or to stop, pause or resume doing so, by a
 /// signal written to the WAL. Writes no events itself: the stream does, to its own sink.
 struct IncrementalSnapshotOptions: ParsableArguments {
-    @Flag(help: "Ask the running `cdcctl stream` on --slot to snapshot the -t tables in primary-key chunks while it streams (events: op r, source.snapshot \"incremental\"); writes a signal, no events.")
+    @Flag(help: "Ask the running `cdcctl stream` on --slot to snapshot the -t tables in key chunks (the primary key, or a key-less table's --key in the stream) while it streams (events: op r, source.snapshot \"incremental\"); writes a signal, no events.")
     var incremental = false
 
     @Flag(help: "With --incremental: stop the incremental snapshots of the -t tables (all of them without -t).")
@@ -56,15 +56,19 @@ struct IncrementalSnapshotOptions: ParsableArguments {
     }
 
     /// Sends the signal for `tables`, after checking what can be checked here: the tables exist
-    /// and have a primary key, the slot exists (a signal written before a slot exists never
-    /// reaches it). Notices go to `notice`.
+    /// and have a primary key or a unique index on NOT NULL columns (the stream, which knows
+    /// its `--key`, decides whether it chunks a key-less table by it), the slot exists (a
+    /// signal written before a slot exists never reaches it). Notices go to `notice`.
     func send(conninfo: String, tables: [TableName], notice: (String) -> Void) throws {
         guard let kind else { return }
         let connection = try PGConnection(conninfo: conninfo)
+        var notes: [String] = []
         if kind == .execute {
             for table in tables {
-                if let problem = try IncrementalSnapshot.keyProblem(table, catalog: connection) {
-                    throw IncrementalSnapshotError(description: "cannot snapshot \(table) incrementally: \(problem) (cdcctl has no option yet to name another unique column set)")
+                do {
+                    if let note = try IncrementalSnapshot.checkRequest(table, catalog: connection) { notes.append(note) }
+                } catch let error as IncrementalSnapshotError {
+                    throw IncrementalSnapshotError(description: "cannot snapshot \(table) incrementally: \(error)")
                 }
             }
         }
@@ -84,6 +88,7 @@ struct IncrementalSnapshotOptions: ParsableArguments {
         }
         let via = table.map { "a row of \($0)" } ?? "a \(SnapshotSignal.messagePrefix) message"
         notice("asked slot \(slot) for \(what) (signal \(signal.id), \(via) at \(lsn.map { "\($0)" } ?? "?"))")
+        notes.forEach(notice)
         if slots.string(0, 0) != "t" {
             notice("no stream is reading slot \(slot) now: the next `cdcctl stream --slot \(slot)` acts on the signal")
         }

@@ -29,7 +29,7 @@ struct ShapingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Keep the first N characters of a text column (Debezium's column.truncate.to.N.chars; repeatable).", valueName: "schema.table.col=N"))
     var truncate: [String] = []
 
-    @Option(help: ArgumentHelp("The record key's columns, in this order, for a table without a primary key or to partition by others (Debezium's message.key.columns; repeatable).", valueName: "schema.table:col,…"))
+    @Option(help: ArgumentHelp("The record key's columns, in this order, for a table without a primary key or to partition by others (Debezium's message.key.columns; repeatable); a stream's incremental snapshot of a key-less table reads it in chunks by them.", valueName: "schema.table:col,…"))
     var key: [String] = []
 
     @Option(help: ArgumentHelp("The record of each change: debezium (the envelope: before, after, source, op, …) or flat (the row state alone, as Debezium's ExtractNewRecordState).", valueName: "kind"))

@@ -12,7 +12,7 @@ struct SnapshotCommand: ParsableCommand {
             describe one consistent state. Rows stream through; memory does not grow with the table.
 
             With --incremental, nothing is read here: a signal asks the running `cdcctl stream` \
-            on --slot to snapshot the tables in primary-key chunks while it streams (DBLog \
+            on --slot to snapshot the tables in key chunks while it streams (DBLog \
             watermarks; progress in cdcctl.incremental_snapshot), or to --stop, --pause or \
             --resume doing so.
             """

@@ -21,7 +21,8 @@ public struct IncrementalSnapshotSettings: Sendable {
 }
 
 /// Incremental snapshots while streaming (DBLog's watermark algorithm, as Debezium runs it):
-/// tables are read in primary-key chunks on the catalog connection, between transactions of the
+/// tables are read in key chunks (the primary key, or a key-less table's `--key` columns:
+/// `IncrementalSnapshotKey`) on the catalog connection, between transactions of the
 /// stream, each chunk between a low and a high watermark written to the WAL as
 /// `cdcctl.watermark` messages; when the high watermark comes through the stream, the chunk's
 /// rows that no change in between touched go to the sink as `op: "r"` events with
@@ -325,7 +326,7 @@ public final class IncrementalSnapshot {
                    recorded.signalID == signal.id {
                     continue // read again after a restart: already acted on
                 }
-                if let problem = try Self.keyProblem(table, catalog: catalog) ?? bookkeepingProblem(table) {
+                if let problem = try keyProblem(table, catalog: catalog) ?? bookkeepingProblem(table) {
                     log("incremental snapshot of \(table) refused: \(problem)")
                     continue
                 }
@@ -355,17 +356,35 @@ public final class IncrementalSnapshot {
         for task in stopped { log("incremental snapshot of \(task.table) stopped after \(task.chunks) chunks") }
     }
 
-    /// Why `table` cannot be snapshotted incrementally (nil: it can), in one line.
-    public static func keyProblem(_ table: TableName, catalog: PGConnection) throws -> String? {
+    /// Why `table` cannot be snapshotted incrementally by this stream (nil: it can), in one
+    /// line: it has no primary key and no usable `--key` (`IncrementalSnapshotKey`).
+    func keyProblem(_ table: TableName, catalog: PGConnection) throws -> String? {
         let schema = try TableSchema.load(table, connection: catalog, types: TypeResolver(connection: catalog))
-        let keys = schema.columns.primaryKeyIndices
-        if keys.isEmpty {
-            return "table \(table) has no primary key: an incremental snapshot reads a table in primary-key chunks and matches the stream's changes to them by key"
+        do {
+            _ = try IncrementalSnapshotKey(schema, requested: requestedKey(table), catalog: catalog)
+            return nil
+        } catch let error as IncrementalSnapshotError {
+            return error.description
         }
-        if let money = keys.first(where: { schema.columns[$0].type.selectCast != nil }) {
-            return "the primary key of \(table) has a money column (\(schema.columns[money].name)), whose text depends on the locale"
+    }
+
+    /// Checks `table` for `snapshot --incremental`, which does not know the stream's `--key`:
+    /// throws `IncrementalSnapshotError` (one line) when no stream could snapshot it, returns a
+    /// notice when the stream decides (a table without a primary key that has a unique index on
+    /// NOT NULL columns: chunked by the stream's `--key`, or refused on its stderr), else nil.
+    public static func checkRequest(_ table: TableName, catalog: PGConnection) throws -> String? {
+        let schema = try TableSchema.load(table, connection: catalog, types: TypeResolver(connection: catalog))
+        guard schema.columns.primaryKeyIndices.isEmpty, try IncrementalSnapshotKey.hasUniqueNotNullColumns(schema, catalog: catalog) else {
+            _ = try IncrementalSnapshotKey(schema, requested: nil, catalog: catalog)
+            return nil
         }
-        return nil
+        return "table \(table) has no primary key: the stream reads it in chunks by its --key \(table):… columns, "
+            + "or, started without a usable one, refuses it with one line on its stderr"
+    }
+
+    /// The stream's `--key` columns for `table`, nil without one.
+    private func requestedKey(_ table: TableName) -> [String]? {
+        options.shaping.keys.first { $0.table.matches(table) }?.columns
     }
 
     // MARK: chunks
@@ -375,13 +394,15 @@ public final class IncrementalSnapshot {
     private func readChunk(catalog: PGConnection) throws {
         var task = tasks[0]
         let schema = try TableSchema.load(task.table, connection: catalog, types: TypeResolver(connection: catalog, modes: options.typeModes))
-        let keys = schema.columns.primaryKeyIndices
-        guard !keys.isEmpty else { throw PostgresError("table \(task.table) has no primary key (any more)") }
+        let keys = try IncrementalSnapshotKey(schema, requested: requestedKey(task.table), catalog: catalog).indices
+        if let recorded = task.maxKey, recorded.count != keys.count {
+            throw IncrementalSnapshotError(description: "its key has \(keys.count) columns now, \(recorded.count) when the snapshot started (another --key?): request it again")
+        }
         let (eventTable, plan) = shapedTable(for: schema, catalog: catalog)
         // The key's positions in the chunk's COPY lines, which carry the shaped columns (a key
         // column is never left out: shaping refuses that).
         let lineKeys = keys.compactMap { k in plan.columns.firstIndex { $0.name == schema.columns[k].name } }
-        guard lineKeys.count == keys.count else { throw PostgresError("table \(task.table): its primary key is not among the columns captured") }
+        guard lineKeys.count == keys.count else { throw PostgresError("table \(task.table): its key is not among the columns captured") }
         if task.maxKey == nil {
             guard let maxKey = try maximumKey(schema, keys: keys, catalog: catalog) else {
                 tasks.removeFirst()
