@@ -13,6 +13,8 @@ Prints what differs and exits 1, or prints a one-line summary.
 import json
 import sys
 
+import ndjson_lines
+
 args = sys.argv[1:]
 
 
@@ -71,9 +73,8 @@ if ndjson is not None:
     for path in ndjson:
         source = {"file": path}
         per_source.append(source)
-        with open(path) as f:
-            for line in f:
-                apply(json.loads(line), source)
+        for event in ndjson_lines.events(path):
+            apply(event, source)
 else:
     from kafka_read import read_topic
     brokers, topic = kafka

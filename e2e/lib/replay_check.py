@@ -9,6 +9,8 @@ Prints what differs and exits 1, or prints a one-line summary.
 import json
 import sys
 
+import ndjson_lines
+
 args = sys.argv[1:]
 once = None
 if "--reads-once" in args:
@@ -27,15 +29,13 @@ with open(table_file) as f:
 state = {}
 counts = {}
 for path in event_files:
-    with open(path) as f:
-        for line in f:
-            e = json.loads(line)
-            op = e["op"]
-            counts[op] = counts.get(op, 0) + 1
-            if op in ("r", "c", "u"):
-                state[e["after"]["id"]] = e["after"]["v"]
-            elif op == "d":
-                state.pop(e["before"]["id"], None)
+    for e in ndjson_lines.events(path):
+        op = e["op"]
+        counts[op] = counts.get(op, 0) + 1
+        if op in ("r", "c", "u"):
+            state[e["after"]["id"]] = e["after"]["v"]
+        elif op == "d":
+            state.pop(e["before"]["id"], None)
 
 problems = []
 missing = sorted(set(expected) - set(state))
