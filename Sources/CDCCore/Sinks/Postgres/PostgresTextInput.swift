@@ -145,19 +145,6 @@ public struct ApplyValueError: Error, CustomStringConvertible, Sendable {
 enum CivilTime {
     static let dayMicros: Int64 = 86_400_000_000
 
-    /// (year, month, day) of a day count since 1970-01-01 (proleptic Gregorian, astronomical years).
-    static func civil(days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
     static func pad(_ v: Int64, _ width: Int) -> String {
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
@@ -165,7 +152,8 @@ enum CivilTime {
 
     /// `YYYY-MM-DD` plus whether the year is BC.
     static func dateParts(days: Int64) -> (String, Bool) {
-        let (y, m, d) = civil(days: days)
+        let civil = AvroTemporal.civil(days: Int(days))
+        let (y, m, d) = (Int64(civil.year), Int64(civil.month), Int64(civil.day))
         let bc = y <= 0
         return ("\(pad(bc ? 1 - y : y, 4))-\(pad(m, 2))-\(pad(d, 2))", bc)
     }
