@@ -79,6 +79,7 @@ sql "drop publication $A; revoke all on public.$A from $ROLE; drop role $ROLE"
 
 # --- B: kill -9 during the initial snapshot, to stdout -----------------------------------------
 sql "create table public.$B (id int primary key, v int); insert into public.$B select g, g from generate_series(1, $ROWS) g"
+: >"$TMP/b1.ndjson"   # wc below may run before the background stream opens it
 "$BIN" stream --slot "$B" --publication "$B" -t "public.$B" >"$TMP/b1.ndjson" 2>"$TMP/b1.err" &
 PID=$!
 for _ in $(seq 600); do [ "$(wc -l <"$TMP/b1.ndjson")" -gt 2000 ] && break; sleep 0.05; done
