@@ -60,7 +60,8 @@ metric_is() { [ "$(scrape "${@:2}" 2>/dev/null)" = "$1" ]; }
 acknowledged_reaches() { [ "$(scrape cdcctl_acknowledged_lsn 2>/dev/null || echo 0)" -ge "$1" ]; }
 waiting_notice() { grep -q "waiting for changes" "$TMP/err"; }
 
-check "/healthz answers 200 ok" test "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")$(curl -s "$URL/healthz")" = "200ok"
+healthz_streaming() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")$(curl -s "$URL/healthz")" = "200ok streaming" ]; }
+check "/healthz answers 200 ok streaming once the snapshot is out (e2e/stream-health.sh covers its 503)" wait_for 20 healthz_streaming
 check "an unknown path is 404" test "$(curl -s -o /dev/null -w '%{http_code}' "$URL/nope")" = 404
 parses() { scrape >"$TMP/scrape"; }
 check "the exposition parses with prometheus_client" parses

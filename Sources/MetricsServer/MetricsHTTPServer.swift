@@ -71,7 +71,10 @@ struct MetricsHTTPHandler: HTTPHandler {
         case "/metrics":
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: Data(metrics.exposition()))
         case "/healthz":
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: Data("ok\n".utf8))
+            // 200 `ok streaming` / `ok snapshot`; 503 `starting`, `reconnecting` or `stopped`.
+            let phase = metrics.phase
+            return HTTPResponse(statusCode: phase.isHealthy ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: Data(((phase.isHealthy ? "ok " : "") + phase.word + "\n").utf8))
         default:
             return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/plain; charset=utf-8"], body: Data("not found: try /metrics or /healthz\n".utf8))
         }

@@ -40,6 +40,7 @@ public final class StreamMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let tables = Mutex<[TableName: TableCounters]>([:])
     private let eventCount = Atomic<Int64>(0)
+    private let phaseValue = Atomic<UInt8>(StreamPhase.starting.rawValue)
 
     let messages: Counter
     let transactions: Counter
@@ -100,6 +101,11 @@ public final class StreamMetrics: Sendable {
     static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
+
+    /// What the stream is doing now, for `/healthz`.
+    public var phase: StreamPhase { StreamPhase(rawValue: phaseValue.load(ordering: .relaxed)) ?? .starting }
+
+    func enter(_ phase: StreamPhase) { phaseValue.store(phase.rawValue, ordering: .relaxed) }
 
     /// Change events counted so far, all tables and operations.
     public var events: Int64 { eventCount.load(ordering: .relaxed) }

@@ -26,6 +26,7 @@ final class StreamMonitor {
         guard let metrics else { return }
         metrics.snapshotTables.set(Int64(tables))
         metrics.snapshotRunning.set(Int64(running ? 1 : 0))
+        metrics.enter(running ? .snapshot : .starting)
         if !running { metrics.snapshotTablesDone.set(Int64(tables)) }
     }
 
@@ -54,6 +55,7 @@ final class StreamMonitor {
         received = max(received, start)
         acknowledged = max(acknowledged, start)
         metrics?.up.set(Int64(1))
+        metrics?.enter(.streaming)
         updatePositions()
     }
 
@@ -111,12 +113,14 @@ final class StreamMonitor {
         metrics?.errors.increment()
         if retrying { metrics?.reconnects.increment() }
         metrics?.up.set(Int64(0))
+        metrics?.enter(retrying ? .reconnecting : .stopped)
         statusLine.clear()
     }
 
     /// The stream stopped (clears the status line before the last notice).
     func stopped() {
         metrics?.up.set(Int64(0))
+        metrics?.enter(.stopped)
         statusLine.clear()
     }
 
