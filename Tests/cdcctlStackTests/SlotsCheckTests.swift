@@ -149,16 +149,33 @@ final class SlotsCheckTests: XCTestCase {
         XCTAssertEqual(checks.first { $0["check"] as? String == "broker" }?["status"] as? String, "skip")
     }
 
-    func testCheckReportsAnUnreachableBrokerWithinTheTimeout() throws {
+    /// A port where nothing listens refuses the connection: that is a definite answer, given at
+    /// once instead of after librdkafka's retries have used up -m.
+    func testCheckReportsARefusedBrokerAtOnce() throws {
         let started = Date()
-        let result = try CLI.run(["check", "--db", try LocalStack.pgURL(), "-b", "127.0.0.1:1", "-m", "2"],
+        let result = try CLI.run(["check", "--db", try LocalStack.pgURL(), "-b", "127.0.0.1:1", "-m", "5"],
                                  environment: ["CDCCTL_REGISTRY_URL": nil])
         let elapsed = Date().timeIntervalSince(started)
-        print("check -b 127.0.0.1:1 -m 2 took \(String(format: "%.2f", elapsed)) s")
+        print("check -b 127.0.0.1:1 -m 5 took \(String(format: "%.2f", elapsed)) s")
         XCTAssertEqual(result.status, 1, result.summary)
         XCTAssertEqual(result.stderr, "cdcctl: error: check found 1 problem: broker; the fixes are on stdout\n")
         XCTAssertTrue(result.stdout.contains("problem  broker "), result.summary)
-        XCTAssertTrue(result.stdout.contains("Kafka at 127.0.0.1:1 did not answer a metadata request within 2 s"), result.summary)
+        XCTAssertTrue(result.stdout.contains("Kafka at 127.0.0.1:1: connection refused (nothing listens there); fix: "), result.summary)
+        XCTAssertLessThan(elapsed, 4, "a refusal does not wait for -m 5")
+    }
+
+    /// A listener that accepts the connection but never answers (a wrong service, a hung broker)
+    /// is given -m seconds, then reported.
+    func testCheckReportsASilentBrokerWithinTheTimeout() throws {
+        let silent = try SilentListener()
+        let started = Date()
+        let result = try CLI.run(["check", "--db", try LocalStack.pgURL(), "-b", "127.0.0.1:\(silent.port)", "-m", "2"],
+                                 environment: ["CDCCTL_REGISTRY_URL": nil])
+        let elapsed = Date().timeIntervalSince(started)
+        print("check -b 127.0.0.1:\(silent.port) -m 2 took \(String(format: "%.2f", elapsed)) s")
+        XCTAssertEqual(result.status, 1, result.summary)
+        XCTAssertEqual(result.stderr, "cdcctl: error: check found 1 problem: broker; the fixes are on stdout\n")
+        XCTAssertTrue(result.stdout.contains("Kafka at 127.0.0.1:\(silent.port) did not answer a metadata request within 2 s"), result.summary)
         XCTAssertGreaterThanOrEqual(elapsed, 1.5, "it waited for the timeout")
         XCTAssertLessThanOrEqual(elapsed, 5, "it gave up soon after -m 2")
     }

@@ -3,6 +3,10 @@ public enum BrokerProbe {
     /// Asks `brokers` for the cluster's metadata, waiting at most `timeout` seconds; librdkafka
     /// `properties` (`-X`) are applied after cdcctl's defaults. Never throws: a failure is a problem.
     public static func check(brokers: String, properties: [(String, String)], timeout: Double) -> PreflightCheck {
+        if ConnectionRefusal.everyAddressRefuses(brokers: brokers, timeout: min(timeout, 2)) {
+            return .problem("broker", "Kafka at \(brokers): connection refused (nothing listens there)",
+                            fix: "start the broker or pass the right -b host:port")
+        }
         do {
             let config = RDKafkaConfig()
             try config.set("bootstrap.servers", brokers)
