@@ -69,11 +69,25 @@ public struct KafkaSinkOptions: Sendable {
         self.topicTemplate = topicTemplate
     }
 
-    /// The topic of `table`'s events.
+    /// The topic of `table`'s events. A character Kafka refuses in a topic name (anything but
+    /// ASCII letters, digits, `.`, `_`, `-`: a space, `$`, an accented letter) becomes `_`, as
+    /// Debezium's default topic naming replaces it; the registry subject follows the topic.
     public func topic(prefix: String, table: TableName) -> String {
-        topicTemplate.replacing("{prefix}", with: prefix)
+        Self.legalTopic(topicTemplate.replacing("{prefix}", with: prefix)
             .replacing("{schema}", with: table.schema)
-            .replacing("{table}", with: table.table)
+            .replacing("{table}", with: table.table))
+    }
+
+    /// `name` with every character Kafka refuses in a topic name replaced by `_`.
+    static func legalTopic(_ name: String) -> String {
+        if OutboxTopicTemplate.isValidTopic(name.utf8) { return name }
+        var legal = String.UnicodeScalarView()
+        for scalar in name.unicodeScalars {
+            let allowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || scalar == "." || scalar == "_" || scalar == "-"
+            legal.append(allowed ? scalar : "_")
+        }
+        return String(legal)
     }
 
     /// The topic of logical decoding messages, as Debezium names it.
