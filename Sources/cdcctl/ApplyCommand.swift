@@ -138,33 +138,13 @@ struct ApplyCommand: ParsableCommand {
             guard let brokers = brokers ?? Environment.value("CDCCTL_KAFKA_BROKERS") else {
                 throw ValidationError("no Kafka brokers given: pass -b host:port or set CDCCTL_KAFKA_BROKERS")
             }
-            let settings = KafkaConnectionSettings(brokers: brokers, properties: properties.compactMap(KafkaOptions.split))
-            let consumer = try RDKafkaConsumer(config: try settings.makeConfig(defaults: KafkaApplySession.configuration(group: group)))
-            var producer: RDKafkaProducer? = nil
-            if let deadLetterTopic {
-                let dlq = try RDKafkaProducer(config: try settings.makeConfig())
-                producer = dlq
-                applier.deadLetter = { record, message in
-                    guard case .kafka(let t, let p, let o) = record.position else { return }
-                    try dlq.produce(topic: deadLetterTopic, key: record.rawKey, value: record.rawValue, headers: [
-                        KafkaHeader(name: "cdcctl.error", text: message),
-                        KafkaHeader(name: "cdcctl.topic", text: t),
-                        KafkaHeader(name: "cdcctl.partition", text: String(p)),
-                        KafkaHeader(name: "cdcctl.offset", text: String(o)),
-                    ])
-                    guard dlq.flush(timeout: 30_000) else {
-                        throw ValidationError("the dead letter topic \(deadLetterTopic) did not acknowledge the skipped record of \(record.position.description)")
-                    }
-                }
-            }
+            let connection = KafkaConnectionSettings(brokers: brokers, properties: properties.compactMap(KafkaOptions.split))
             let payloads: any PayloadDecoder = try PayloadDecoders.standard(registry: registry, onFailure: .fail, form: .natural)
             let registryClient = try (registry ?? Environment.registryURL).map { try SchemaRegistryClient(url: $0) }
-            let session = KafkaApplySession(consumer: consumer, topics: topic, applier: applier, decoder: decoder, payloads: payloads,
-                                            batching: batching, exitAtEnd: exitAtEnd, group: group, stop: stop, notice: notice, progress: progress,
-                                            registry: registryClient)
+            let session = try KafkaApplySession(connection: connection, topics: topic, deadLetterTopic: deadLetterTopic, applier: applier,
+                                                decoder: decoder, payloads: payloads, batching: batching, exitAtEnd: exitAtEnd, group: group,
+                                                stop: stop, notice: notice, progress: progress, registry: registryClient)
             try session.run()
-            try? consumer.close()
-            _ = producer
         } catch is ApplyStopped {
             return
         }

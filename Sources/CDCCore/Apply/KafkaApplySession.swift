@@ -39,6 +39,21 @@ public struct KafkaApplySession {
         self.progress = progress
     }
 
+    /// A session reading `topics` from the cluster of `connection` (its `-X` properties after
+    /// apply's own consumer settings); with `deadLetterTopic`, the records `--errors skip` skips
+    /// are published there.
+    public init(connection: KafkaConnectionSettings, topics: [String], deadLetterTopic: String?, applier: PostgresApplier, decoder: ApplyRecordDecoder,
+                payloads: PayloadDecoder, batching: ApplyBatching, exitAtEnd: Bool, group: String?, stop: StopToken,
+                notice: @escaping (String) -> Void, progress: ApplyProgress?, registry: SchemaRegistryClient?) throws {
+        let consumer = try RDKafkaConsumer(config: try connection.makeConfig(defaults: Self.configuration(group: group)))
+        if let deadLetterTopic {
+            let deadLetters = try DeadLetterTopic(topic: deadLetterTopic, connection: connection)
+            applier.deadLetter = { record, reason in try deadLetters.publish(record, reason: reason) }
+        }
+        self.init(consumer: consumer, topics: topics, applier: applier, decoder: decoder, payloads: payloads, batching: batching,
+                  exitAtEnd: exitAtEnd, group: group, stop: stop, notice: notice, progress: progress, registry: registry)
+    }
+
     /// The consumer properties `apply` needs (before the user's -X). Without a group, librdkafka
     /// still wants a `group.id`; nothing joins or commits under it.
     public static func configuration(group: String?) -> [(String, String)] {
