@@ -112,6 +112,16 @@ public final class SchemaRegistryClient: Sendable {
         return schema
     }
 
+    /// The schema text of `subject`'s latest version, nil when the subject has none.
+    public func latestSchema(subject: String) throws -> String? {
+        do {
+            let answer = try request("GET", "subjects/\(Self.escape(subject))/versions/latest", body: nil, about: "subject \(subject)")
+            return answer["schema"] as? String
+        } catch let error as RegistryClientError where error.kind == .notFound {
+            return nil
+        }
+    }
+
     private static func escape(_ subject: String) -> String {
         subject.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? subject
     }

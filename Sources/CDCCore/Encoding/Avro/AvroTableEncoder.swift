@@ -31,9 +31,23 @@ struct AvroTableEncoder {
                       topic: topic ?? Self.topic(prefix: prefix, table: table), subjects: subjects)
     }
 
-    /// The encoder of `table` as its events carry it (shaped), writing `envelope`.
+    /// The encoder of `table` as its events carry it (shaped), writing `envelope`. When the
+    /// registry refuses the value schema (409) because columns that are NOT NULL now are
+    /// optional in the subject's latest version (`SET NOT NULL`), they stay optional.
     init(table: EventTable, envelope: EventEnvelope, registry: SchemaRegistryClient, topic: String, subjects: SubjectNameStrategy) throws {
-        try self.init(encoder: AvroEventEncoder(table: table, envelope: envelope), registry: registry, topic: topic, subjects: subjects)
+        let encoder = AvroEventEncoder(table: table, envelope: envelope)
+        do {
+            try self.init(encoder: encoder, registry: registry, topic: topic, subjects: subjects)
+        } catch let refused as RegistryClientError where refused.status == 409 {
+            let subject = subjects.subject(topic: topic, isKey: false, schema: encoder.schemas.value)
+            guard let latest = try registry.latestSchema(subject: subject) else { throw refused }
+            let widen = RegisteredNullability.columnsToWiden(table.columns, latestSchema: latest)
+            guard !widen.isEmpty else { throw refused }
+            try self.init(encoder: AvroEventEncoder(table: table.allowingNull(at: widen), envelope: envelope), registry: registry,
+                          topic: topic, subjects: subjects)
+            StandardError.notice("columns \(widen.map { table.columns[$0].name }.joined(separator: ", ")) of \(table.name) are NOT NULL now "
+                                 + "but optional in the latest schema of \(subject), which the registry would not let them leave: they stay optional")
+        }
     }
 
     private init(encoder: AvroEventEncoder, registry: SchemaRegistryClient, topic: String, subjects: SubjectNameStrategy) throws {
