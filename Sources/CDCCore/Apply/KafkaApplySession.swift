@@ -98,12 +98,18 @@ public struct KafkaApplySession {
     /// is read to its end and applied).
     public func run() throws {
         if group == nil { try assignAll(timeout: 10_000) } else { try consumer.subscribe(topics) }
+        let worker = ApplyWorker(applier: applier)
         var pending: [ApplyRecord] = []
         var firstPendingAt = 0.0
         var checked = Set<Partition>()          // positions read from the target since assignment
+        // The target's offset of each checked partition when it was checked: a record at or
+        // below it is applied already. (The applier's own positions move on the worker's thread.)
+        var appliedThrough: [Partition: Int64] = [:]
         var atEnd = Set<Partition>()
         var assigned = Set<Partition>()
         var lastAssignmentCheck = 0.0
+        // The group offsets to commit once the running batch is in the target.
+        var runningCommits: [Partition: Int64] = [:]
 
         func refreshAssignment() throws {
             assigned = Set(try consumer.assignment().map { Partition(topic: $0.topic, partition: $0.partition) })
@@ -112,7 +118,32 @@ public struct KafkaApplySession {
             lastAssignmentCheck = Clock.monotonicSeconds()
         }
 
+        // Waits for the running batch; then its group offsets may be committed.
+        func settle() throws {
+            guard worker.isRunning else { return }
+            do {
+                try worker.wait()
+            } catch let conflict as ApplyPositionConflict {
+                notice("cdcctl: \(conflict.description); reading it again from the target's position")
+                // Every partition is checked again against the target (and sought) at its next
+                // record; what was read ahead of the target's position is read again.
+                try applier.reloadPositions()
+                pending.removeAll()
+                checked.removeAll()
+                appliedThrough.removeAll()
+                runningCommits.removeAll()
+                return
+            }
+            if group != nil, !runningCommits.isEmpty {
+                consumer.commit(runningCommits.map { KafkaTopicPartition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
+            }
+            runningCommits.removeAll()
+            progress?.update(applied: applier.appliedRecords, skipped: applier.skippedRecords)
+        }
+
+        // Hands the pending records to the worker once the batch before them is in the target.
         func flush() throws {
+            try settle()
             guard !pending.isEmpty else { return }
             try refreshAssignment()
             // Records of partitions no longer ours go to their new owner, which reads the target's position.
@@ -120,33 +151,35 @@ public struct KafkaApplySession {
                 guard case .kafka(let t, let p, _) = record.position else { return true }
                 return !assigned.contains(Partition(topic: t, partition: p))
             }
-            do {
-                try applier.apply(pending)
-            } catch let conflict as ApplyPositionConflict {
-                notice("cdcctl: \(conflict.description); reading it again from the target's position")
-                // Every partition is checked again against the target (and sought) at its next record.
-                try applier.reloadPositions()
-                pending.removeAll()
-                checked.removeAll()
-                return
-            }
-            var commits: [Partition: Int64] = [:]
+            guard !pending.isEmpty else { return }
             for record in pending {
-                if case .kafka(let t, let p, let o) = record.position { commits[Partition(topic: t, partition: p)] = max(commits[Partition(topic: t, partition: p)] ?? -1, o + 1) }
+                if case .kafka(let t, let p, let o) = record.position {
+                    runningCommits[Partition(topic: t, partition: p)] = max(runningCommits[Partition(topic: t, partition: p)] ?? -1, o + 1)
+                }
             }
-            if group != nil { consumer.commit(commits.map { KafkaTopicPartition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }) }
-            pending.removeAll(keepingCapacity: true)
-            progress?.update(applied: applier.appliedRecords, skipped: applier.skippedRecords)
+            worker.start(pending)
+            pending = []
+            pending.reserveCapacity(batching.size)
         }
 
+        // Everything read so far is in the target (or the run stops with why it is not).
+        func drain() throws {
+            try flush()
+            try settle()
+        }
+
+        // (An error that ends the run leaves a running batch to the process's exit: its
+        // transaction, positions included, commits whole or not at all.)
         while !stop.isRaised {
             let wait = pending.isEmpty ? 100 : Int32(max(0, min(100, (firstPendingAt + batching.lingerSeconds - Clock.monotonicSeconds()) * 1000)))
             let event = try consumer.poll(timeout: wait)
             if !pending.isEmpty, pending.count >= batching.size || Clock.monotonicSeconds() >= firstPendingAt + batching.lingerSeconds {
                 try flush()
+            } else if pending.isEmpty, worker.isRunning, event == nil {
+                try settle()   // idle: commit the group offsets of the last batch now
             }
             guard let event else {
-                if exitAtEnd, pending.isEmpty {
+                if exitAtEnd, pending.isEmpty, !worker.isRunning {
                     if Clock.monotonicSeconds() - lastAssignmentCheck > 1 { try refreshAssignment() }
                     if !assigned.isEmpty, assigned.isSubset(of: atEnd) { return }
                 }
@@ -156,7 +189,7 @@ public struct KafkaApplySession {
             case .partitionEOF(let tp):
                 atEnd.insert(Partition(topic: tp.topic, partition: tp.partition))
                 if exitAtEnd {
-                    try flush()
+                    try drain()
                     try refreshAssignment()
                     if !assigned.isEmpty, assigned.isSubset(of: atEnd) { return }
                 }
@@ -166,11 +199,13 @@ public struct KafkaApplySession {
                 let id = Partition(topic: message.topic, partition: message.partition)
                 atEnd.remove(id)
                 if !checked.contains(id) {
+                    try settle()
                     try applier.reloadPositions()
                     checked.insert(id)
                     // The target's position rules, not the group's: a partition the target has
                     // no position for is read from its beginning.
                     let stored = applier.storedOffset(topic: id.topic, partition: id.partition)
+                    appliedThrough[id] = stored ?? -1
                     if message.offset > (stored ?? -1) + 1 {
                         let start = stored.map { $0 + 1 } ?? KafkaOffset.beginning
                         try consumer.seek([KafkaTopicPartition(topic: id.topic, partition: id.partition, offset: start)], timeout: 10_000)
@@ -184,7 +219,7 @@ public struct KafkaApplySession {
                     let value = try message.value.flatMap { $0.isEmpty ? nil : try json($0, field: .value, topic: message.topic) }
                     decoded = try decoder.decode(value: value, key: key, topic: message.topic)
                 } catch {
-                    try flush()
+                    try drain()
                     guard !applier.isApplied(ApplyRecord(change: ApplyChange(kind: .upsert, sourceTable: nil, topic: nil, row: []), position: position)) else { continue }
                     try applier.reject(position: position, message: "\(error)", rawKey: message.key, rawValue: message.value)
                     continue
@@ -200,13 +235,13 @@ public struct KafkaApplySession {
                     }
                 }
                 let record = ApplyRecord(change: decoded.change, position: position, rawKey: message.key, rawValue: message.value)
-                if applier.isApplied(record) { continue }
+                if message.offset <= appliedThrough[id] ?? -1 { continue }
                 if pending.isEmpty { firstPendingAt = Clock.monotonicSeconds() }
                 pending.append(record)
                 if pending.count >= batching.size { try flush() }
             }
         }
-        try flush()
+        try drain()
     }
 
     /// A key or value as JSON: Avro through the registry (its natural JSON form), or JSON text.

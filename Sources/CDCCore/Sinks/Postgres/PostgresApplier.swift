@@ -13,6 +13,7 @@ public final class PostgresApplier {
     private var stages: [TableName: (name: String, columns: Int)] = [:]
     private var stageCounter = 0
     private var topicTables: [String: TableName] = [:]
+    private var targetNames: [TargetKey: TableName] = [:]
     private(set) var stored: [ApplyOffsetsTable.Key: ApplyOffsetsTable.Stored] = [:]
     /// What `--errors skip` does with a skipped record (e.g. produce it to a dead letter topic),
     /// before its position is committed.
@@ -115,7 +116,7 @@ public final class PostgresApplier {
         while !pending.isEmpty {
             do {
                 try withRetries { c in
-                    pending = pending.filter { !isApplied($0) }[...]
+                    if pending.contains(where: isApplied) { pending = pending.filter { !isApplied($0) }[...] }
                     guard !pending.isEmpty else { return }
                     try transaction(c, records: pending) { try applyChanges(pending, on: c) }
                 }
@@ -240,10 +241,29 @@ public final class PostgresApplier {
 
     /// The target table of a change; nil for a tombstone of a topic whose table is not known yet.
     private func target(of change: ApplyChange, index: Int) throws -> TableName? {
-        var change = change
-        if change.sourceTable == nil, let topic = change.topic, let known = topicTables[topic], options.tableTemplate.map({ $0.contains("{table}") || $0.contains("{schema}") }) ?? true {
-            change.sourceTable = known
-        }
+        var source = change.sourceTable
+        if source == nil, let topic = change.topic, let known = topicTables[topic], templateNamesTable { source = known }
+        // The name depends on the source table and topic alone: rendered once for each pair.
+        let key = TargetKey(source: source, topic: change.topic)
+        if let name = targetNames[key] { return name }
+        guard let name = try render(source: source, topic: change.topic, kind: change.kind, index: index) else { return nil }
+        targetNames[key] = name
+        return name
+    }
+
+    private struct TargetKey: Hashable {
+        let source: TableName?
+        let topic: String?
+    }
+
+    /// Whether `--table-template` uses `{schema}` or `{table}` (the default does).
+    private var templateNamesTable: Bool {
+        options.tableTemplate.map { $0.contains("{table}") || $0.contains("{schema}") } ?? true
+    }
+
+    /// The target table that `--table-template` (or the default) names for `source` and `topic`.
+    private func render(source: TableName?, topic: String?, kind: ApplyChange.Kind, index: Int) throws -> TableName? {
+        let change = (sourceTable: source, topic: topic, kind: kind)
         let template = options.tableTemplate ?? (change.sourceTable != nil ? "{schema}.{table}" : "{topic}")
         var text = ""
         var rest = Substring(template)
