@@ -29,8 +29,11 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Schema registry URL (default: $CDCCTL_REGISTRY_URL; none: not checked).", valueName: "url"))
     var registry: String?
 
-    @Option(name: [.short, .long], help: ArgumentHelp("A table the stream would capture, as schema.table (repeatable).", valueName: "schema.table"))
+    @Option(name: [.short, .long], help: ArgumentHelp("A table the stream would capture, as schema.table, or a pattern (a regular expression on schema.table, as stream's -t) (repeatable).", valueName: "table"))
     var table: [String] = []
+
+    @Option(help: ArgumentHelp("A table or pattern taken out of those -t selects, as stream's --exclude-table (repeatable).", valueName: "table"))
+    var excludeTable: [String] = []
 
     @Option(help: ArgumentHelp("The publication the stream would use (default with -t: cdcctl).", valueName: "name"))
     var publication: String?
@@ -43,18 +46,28 @@ struct CheckCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        for name in table where TableName(parsing: name) == nil {
-            throw ValidationError("invalid table name '\(name)': expected schema.table")
-        }
+        _ = try patterns(table, flag: "-t")
+        _ = try patterns(excludeTable, flag: "--exclude-table")
+        if !excludeTable.isEmpty && table.isEmpty { throw ValidationError("--exclude-table takes tables out of those -t selects: give -t") }
         for property in properties where KafkaOptions.split(property) == nil {
             throw ValidationError("invalid -X '\(property)': expected property=value")
         }
         if !(timeout > 0) { throw ValidationError("-m must be a positive number of seconds") }
     }
 
+    private func patterns(_ texts: [String], flag: String) throws -> [TablePattern] {
+        try texts.map { text in
+            switch TablePattern.parse(text) {
+            case .success(let pattern): return pattern
+            case .failure(let problem): throw ValidationError("invalid \(flag) '\(text)': \(problem)")
+            }
+        }
+    }
+
     func run() throws {
         let options = Preflight.Options(
-            conninfo: database.db ?? Environment.postgresURL, tables: table.compactMap(TableName.init(parsing:)), publication: publication,
+            conninfo: database.db ?? Environment.postgresURL, tables: try patterns(table, flag: "-t"),
+            excludeTables: try patterns(excludeTable, flag: "--exclude-table"), publication: publication,
             brokers: brokers ?? Environment.value("CDCCTL_KAFKA_BROKERS"),
             kafkaProperties: properties.compactMap(KafkaOptions.split).map { Preflight.KafkaProperty(key: $0.0, value: $0.1) },
             registryURL: registry ?? Environment.registryURL, timeout: timeout)

@@ -149,6 +149,27 @@ final class SlotsCheckTests: XCTestCase {
         XCTAssertEqual(checks.first { $0["check"] as? String == "broker" }?["status"] as? String, "skip")
     }
 
+    /// `-t` and `--exclude-table` take patterns as `stream` does: each table a pattern matches is
+    /// checked; a pattern that matches nothing, or an exclusion that removes nothing, is a problem.
+    func testCheckTakesTablePatternsAsStreamDoes() throws {
+        let f = try StreamFixture(self)
+        try f.sql.exec("""
+            CREATE TABLE \(f.table("order_a")) (id int PRIMARY KEY); CREATE TABLE \(f.table("order_b")) (id int PRIMARY KEY);
+            CREATE TABLE \(f.table("order_tmp")) (v text)
+            """)
+        try f.createPublication(["order_a"])
+        let result = try CLI.run(["check", "--db", f.url, "--publication", f.publication, "-t", "\(f.schema)\\.order_.*",
+                                  "--exclude-table", ".*_tmp", "-t", "\(f.schema)\\.nothing_.*", "--exclude-table", ".*\\.nope"],
+                                 environment: ["CDCCTL_KAFKA_BROKERS": nil, "CDCCTL_REGISTRY_URL": nil])
+        XCTAssertEqual(result.status, 1, result.summary)
+        XCTAssertTrue(result.stdout.contains("table \(f.table("order_a")) is in publication \(f.publication)"), result.summary)
+        XCTAssertTrue(result.stdout.contains("table \(f.table("order_b")) is not in publication \(f.publication)"), result.summary)
+        XCTAssertFalse(result.stdout.contains("order_tmp"), "the excluded key-less table is not checked:\n\(result.stdout)")
+        XCTAssertTrue(result.stdout.contains("-t '\(f.schema)\\.nothing_.*' matches no table"), result.summary)
+        XCTAssertTrue(result.stdout.contains("--exclude-table '.*\\.nope' matches none of the tables selected"), result.summary)
+        XCTAssertEqual(result.stderr, "cdcctl: error: check found 3 problems: table (3); the fixes are on stdout\n")
+    }
+
     /// A port where nothing listens refuses the connection: that is a definite answer, given at
     /// once instead of after librdkafka's retries have used up -m.
     func testCheckReportsARefusedBrokerAtOnce() throws {

@@ -5,8 +5,10 @@ public struct Preflight: Sendable {
     public struct Options: Sendable {
         /// The PostgreSQL connection string; nil skips the database checks.
         public var conninfo: String?
-        /// Tables the stream would capture.
-        public var tables: [TableName]
+        /// Tables the stream would capture (`-t`: names or patterns, as `stream` takes them).
+        public var tables: [TablePattern]
+        /// Tables taken out of those (`--exclude-table`).
+        public var excludeTables: [TablePattern]
         /// The publication the stream would use; nil means `cdcctl` (stream's default) when
         /// tables are given, else no publication check.
         public var publication: String?
@@ -20,10 +22,11 @@ public struct Preflight: Sendable {
         public var timeout: Double
 
         /// Creates options; everything but the connection is optional.
-        public init(conninfo: String?, tables: [TableName] = [], publication: String? = nil, brokers: String? = nil,
-                    kafkaProperties: [KafkaProperty] = [], registryURL: String? = nil, timeout: Double = 5) {
+        public init(conninfo: String?, tables: [TablePattern] = [], excludeTables: [TablePattern] = [], publication: String? = nil,
+                    brokers: String? = nil, kafkaProperties: [KafkaProperty] = [], registryURL: String? = nil, timeout: Double = 5) {
             self.conninfo = conninfo
             self.tables = tables
+            self.excludeTables = excludeTables
             self.publication = publication
             self.brokers = brokers
             self.kafkaProperties = kafkaProperties

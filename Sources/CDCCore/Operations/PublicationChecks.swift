@@ -30,7 +30,7 @@ struct PublicationChecks {
         } else {
             checks.append(.ok("publication", "publication \(publication) does not exist yet: cdcctl stream -t … creates it for the tables given"))
         }
-        for table in options.tables {
+        for table in try selectedTables(&checks) {
             let regclass = try connection.query("SELECT to_regclass($1) IS NOT NULL", [table.sqlIdentifier], context: "cannot look up table \(table)")
             guard regclass.string(0, 0) == "t" else {
                 checks.append(.problem("table", "table \(table) does not exist", fix: "create it, or correct the -t name (schema.table)"))
@@ -47,6 +47,34 @@ struct PublicationChecks {
         }
         if publishesUpdates { checks += try replicaIdentity(of: identityTables) }
         return checks
+    }
+
+    /// The tables `-t` names and its patterns match, minus `--exclude-table`'s, each once; a
+    /// pattern that matches nothing and an exclusion that removes nothing are problems, as
+    /// `stream` refuses them. (A literal name that does not exist is the caller's problem line.)
+    private func selectedTables(_ checks: inout [PreflightCheck]) throws -> [TableName] {
+        var tables: [TableName] = []
+        var candidates: [TableName]?
+        for pattern in options.tables {
+            if let name = pattern.name {
+                tables.append(name)
+                continue
+            }
+            if candidates == nil { candidates = try TableSelection.databaseTables(connection) }
+            let matched = candidates!.filter(pattern.matches)
+            if matched.isEmpty {
+                checks.append(.problem("table", ShapingError.patternMatchesNoTable(.table, spec: pattern.text).message { _ in "-t" },
+                                       fix: "correct the pattern: a regular expression on the whole schema.table, such as 'shop\\..*'"))
+            }
+            tables += matched
+        }
+        var seen = Set<TableName>()
+        tables = tables.filter { seen.insert($0).inserted }
+        for pattern in options.excludeTables where !tables.contains(where: pattern.matches) {
+            checks.append(.problem("table", ShapingError.patternMatchesNoTable(.excludeTable, spec: pattern.text).message { _ in "--exclude-table" },
+                                   fix: "correct --exclude-table or leave it out"))
+        }
+        return tables.filter { table in !options.excludeTables.contains { $0.matches(table) } }
     }
 
     /// Whether the publication publishes `table`'s changes: the table itself, one of its

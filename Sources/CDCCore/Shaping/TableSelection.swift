@@ -48,7 +48,7 @@ enum TableSelection {
     }
 
     /// The tables a pattern can match, in name order.
-    private static func databaseTables(_ connection: PGConnection) throws -> [TableName] {
+    static func databaseTables(_ connection: PGConnection) throws -> [TableName] {
         let result = try connection.query("""
             SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
