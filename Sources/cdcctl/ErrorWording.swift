@@ -29,7 +29,7 @@ extension CaptureError {
             return "replication slot \(slot) uses plugin \(plugin), not pgoutput: choose another --slot"
         case let .tableNotPublished(table, publication, fix):
             return "table \(table) is not in publication \(publication), so none of its changes would arrive: add it (\(fix)) or choose another --publication"
-        case .walLevelNotLogical, .slotInOtherDatabase, .slotLost, .relationNotDescribed, .unexpectedMessage, .invalidName, .snapshotStateInaccessible:
+        case .walLevelNotLogical, .slotInOtherDatabase, .slotLost, .serverChanged, .relationNotDescribed, .unexpectedMessage, .invalidName, .snapshotStateInaccessible:
             return description
         }
     }

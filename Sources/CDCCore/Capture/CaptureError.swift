@@ -21,6 +21,10 @@ public enum CaptureError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The slot was invalidated (`wal_status = lost`, past `max_slot_wal_keep_size`): the WAL it
     /// needs is gone, so it can never resume.
     case slotLost(slot: String)
+    /// After a lost connection the same address reached another cluster (`now` and `was` are
+    /// system identifiers) or, for `timeline`, a server on another timeline (a promoted
+    /// standby): the slot there is not the one whose position this stream holds.
+    case serverChanged(slot: String, what: String, was: String, now: String)
     /// A row change named a relation no Relation message described first.
     case relationNotDescribed(relationID: UInt32)
     /// The server sent a pgoutput message (`tag`) of a mode cdcctl does not request.
@@ -51,6 +55,10 @@ public enum CaptureError: Error, CustomStringConvertible, Sendable, Equatable {
             return "table \(table) is not in publication \(publication), so none of its changes would arrive: add it (\(fix)) or use another publication"
         case let .slotLost(slot):
             return "replication slot \(slot) is lost (wal_status = lost): the server removed WAL it still needed (max_slot_wal_keep_size), so it can never resume; re-snapshot: drop it (cdcctl slots drop \(slot)) and start the stream again, which creates a new slot and snapshots the tables"
+        case let .serverChanged(slot, what, was, now):
+            return "after reconnecting, the server is another \(what) (\(now), was \(was)): a failover or a different server behind the same address; "
+                + "replication slot \(slot) there does not hold the position this stream acknowledged, so it stops instead of resuming: "
+                + "check which changes reached the sink, then start the stream again (a new slot takes a new snapshot)"
         case let .relationNotDescribed(relationID):
             return "change for relation \(relationID) arrived before its Relation message"
         case let .invalidName(problem), let .snapshotStateInaccessible(problem):

@@ -103,7 +103,7 @@ public final class ChangeStreamer {
         if mode != .initialOnly {
             let incremental = IncrementalSnapshot(options: options, published: plan.published, log: log)
             incremental.load(catalog: catalog)
-            try streamWithRetries(replication: &replication, catalog: catalog, protocolVersion: setup.protocolVersion, start: start,
+            try streamWithRetries(replication: &replication, catalog: catalog, server: server, protocolVersion: setup.protocolVersion, start: start,
                                   streamed: plan.streamed, incremental: incremental, into: &sink)
         }
         if options.dropSlotOnExit {
@@ -134,7 +134,7 @@ public final class ChangeStreamer {
 
     /// Streams from the slot; when a connection drops, reconnects with backoff and resumes from
     /// the last acknowledged position (the slot never moved past it), until stopped.
-    private func streamWithRetries(replication: inout ReplicationConnection, catalog: PGConnection, protocolVersion: Int, start: LSN,
+    private func streamWithRetries(replication: inout ReplicationConnection, catalog: PGConnection, server: ServerIdentity, protocolVersion: Int, start: LSN,
                                    streamed: Set<TableName>?, incremental: IncrementalSnapshot, into sink: inout some ChangeEventSink) throws {
         var acknowledged = start
         var catalog: PGConnection? = catalog
@@ -142,7 +142,11 @@ public final class ChangeStreamer {
         var backoff = 0.5
         while true {
             do {
-                if current == nil { current = try ReplicationConnection(conninfo: conninfo) }
+                if current == nil {
+                    let reconnected = try ReplicationConnection(conninfo: conninfo)
+                    try checkSameServer(reconnected.identifySystem(), as: server)
+                    current = reconnected
+                }
                 if catalog == nil { catalog = try PGConnection(conninfo: conninfo) }
                 guard let repl = current, let cat = catalog else { continue }
                 replication = repl
@@ -169,6 +173,10 @@ public final class ChangeStreamer {
                 }
                 return
             } catch {
+                if case CaptureError.serverChanged = error {
+                    monitor.failed(retrying: false)
+                    throw error
+                }
                 // An invalidated slot ends the stream, however its walsender's end showed here.
                 if let cat = catalog, cat.isAlive, (try? monitor.isLost(slot: options.slot, catalog: cat)) == true {
                     monitor.failed(retrying: false)
@@ -188,6 +196,19 @@ public final class ChangeStreamer {
                 if stop.sleep(backoff) { return }
                 backoff = min(backoff * 2, 30)
             }
+        }
+    }
+
+    /// A reconnection must reach the cluster and timeline the stream started on: a slot of the
+    /// same name elsewhere (a promoted standby, another server behind the address) would resume
+    /// from a position that does not describe what this stream acknowledged.
+    private func checkSameServer(_ now: ServerIdentity, as was: ServerIdentity) throws {
+        if now.systemID != was.systemID {
+            throw CaptureError.serverChanged(slot: options.slot, what: "cluster", was: "system identifier \(was.systemID)",
+                                             now: "system identifier \(now.systemID)")
+        }
+        if now.timeline != was.timeline {
+            throw CaptureError.serverChanged(slot: options.slot, what: "timeline", was: "timeline \(was.timeline)", now: "timeline \(now.timeline)")
         }
     }
 
