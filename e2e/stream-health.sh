@@ -8,6 +8,7 @@ set -euo pipefail
 
 NAME=stream-health
 . "$(dirname "$0")/lib/preamble.sh"
+. "$LIB/metrics.sh"
 . "$LIB/cluster.sh"
 
 echo "$NAME: /healthz says 503 while the stream rides out a database outage, 200 otherwise"
@@ -16,16 +17,7 @@ require_env CDCCTL_PYTHON
 require_cmd psql curl
 require_cluster_tools
 
-TMP=$(mktemp -d /tmp/cdcctl-health.XXXXXX)
-chmod 755 "$TMP"   # the cluster runs as the unprivileged user cdcctl when we are root
-PID=
-cleanup() {
-  set +e
-  [ -z "$PID" ] || { kill -9 "$PID"; wait "$PID"; } 2>/dev/null
-  stop_cluster
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+cluster_test_dir health
 
 mkdir "$TMP/cluster"
 start_cluster "$TMP/cluster" 56400 -- -c wal_level=logical
@@ -37,14 +29,7 @@ sql "create table public.t (id int primary key, v text); insert into public.t va
 "$BIN" stream --db "$DB" --slot health_slot --publication health_pub -t public.t --metrics-listen 127.0.0.1:0 \
   >"$TMP/out" 2>"$TMP/err" &
 PID=$!
-URL=""
-for _ in $(seq 100); do
-  URL=$(sed -n 's/^cdcctl: metrics at \(http:[^ ]*\)\/metrics.*/\1/p' "$TMP/err" | head -n 1)
-  [ -n "$URL" ] && break
-  kill -0 "$PID" 2>/dev/null || { cat "$TMP/err"; fail "the stream exited before serving metrics"; }
-  sleep 0.1
-done
-[ -n "$URL" ] || { cat "$TMP/err"; fail "no 'metrics at' notice within 10 s"; }
+wait_metrics_url "$TMP/err" "$PID"
 
 # health: "CODE BODY" of /healthz.
 health() { printf '%s %s' "$(curl -s -o "$TMP/body" -w '%{http_code}' "$URL/healthz")" "$(cat "$TMP/body")"; }

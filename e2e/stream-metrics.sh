@@ -11,6 +11,7 @@ set -euo pipefail
 
 NAME=stream-metrics
 . "$(dirname "$0")/lib/preamble.sh"
+. "$LIB/metrics.sh"
 . "$LIB/stream.sh"
 
 echo "$NAME: metrics of a stream, scraped while it runs"
@@ -40,14 +41,7 @@ sql "create table $TABLE (id int primary key, v text); create table $TABLE_B (id
 "$BIN" stream --slot "$S" --publication "$S" -t "$TABLE" -t "$TABLE_B" --metrics-listen 127.0.0.1:0 \
   --heartbeat-interval 1 --max-retained-wal 256kB >"$TMP/out" 2>"$TMP/err" &
 PID=$!
-URL=""
-for _ in $(seq 100); do
-  URL=$(sed -n 's/^cdcctl: metrics at \(http:[^ ]*\)\/metrics.*/\1/p' "$TMP/err" | head -n 1)
-  [ -n "$URL" ] && break
-  kill -0 "$PID" 2>/dev/null || { cat "$TMP/err"; fail "the stream exited before serving metrics"; }
-  sleep 0.1
-done
-[ -n "$URL" ] || { cat "$TMP/err"; fail "no 'metrics at' notice within 10 s"; }
+wait_metrics_url "$TMP/err" "$PID"
 
 scrape() { "$CDCCTL_PYTHON" "$LIB/metrics_scrape.py" "$URL/metrics" "$@"; }
 # wait_for SECONDS CMD...: until CMD succeeds (every 0.5 s).

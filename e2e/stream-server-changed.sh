@@ -17,18 +17,7 @@ require_bin
 require_cmd psql
 require_cluster_tools
 
-TMP=$(mktemp -d /tmp/cdcctl-server-changed.XXXXXX)
-chmod 755 "$TMP"   # the clusters run as the unprivileged user cdcctl when we are root
-PID=
-FIRST_DATA=
-cleanup() {
-  set +e
-  [ -z "$PID" ] || { kill -9 "$PID"; wait "$PID"; } 2>/dev/null
-  [ -z "$FIRST_DATA" ] || "${CLUSTER_AS[@]}" "$PGBIN/pg_ctl" stop -D "$FIRST_DATA" -m immediate -w >/dev/null 2>&1
-  stop_cluster
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+cluster_test_dir server-changed
 
 prepare() {   # the same table, publication and slot on whichever cluster answers at $DB
   psql "$DB" -XqAt -v ON_ERROR_STOP=1 -c "create table public.t (id int primary key, v text)" \
@@ -38,7 +27,7 @@ prepare() {   # the same table, publication and slot on whichever cluster answer
 
 mkdir "$TMP/first" "$TMP/second"
 start_cluster "$TMP/first" 56500 -- -c wal_level=logical
-FIRST_DATA=$CLUSTER_DATA
+FIRST_DATA=$CLUSTER_DATA   # until the second cluster starts, the EXIT trap stops this one
 PORT=$CLUSTER_PORT
 DB=$CLUSTER_URL
 prepare
@@ -50,7 +39,6 @@ check "the stream reads the first cluster's change" grep -q "first cluster" "$TM
 
 # The address goes away and comes back as another cluster with the same names.
 "${CLUSTER_AS[@]}" "$PGBIN/pg_ctl" stop -D "$FIRST_DATA" -m fast -w >/dev/null
-FIRST_DATA=
 start_cluster "$TMP/second" "$PORT" -- -c wal_level=logical
 [ "$CLUSTER_PORT" = "$PORT" ] || fail "the second cluster did not get port $PORT (got $CLUSTER_PORT)"
 prepare

@@ -19,16 +19,7 @@ require_env CDCCTL_PYTHON
 require_cmd psql
 require_cluster_tools
 
-TMP=$(mktemp -d /tmp/cdcctl-pgrestart.XXXXXX)
-chmod 755 "$TMP"   # the cluster runs as the unprivileged user cdcctl when we are root
-PID=
-cleanup() {
-  set +e
-  [ -z "$PID" ] || { kill -9 "$PID"; wait "$PID"; } 2>/dev/null
-  stop_cluster
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+cluster_test_dir pgrestart
 
 mkdir "$TMP/cluster"
 start_cluster "$TMP/cluster" 56300 -- -c wal_level=logical

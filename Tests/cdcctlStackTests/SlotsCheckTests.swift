@@ -173,14 +173,7 @@ final class SlotsCheckTests: XCTestCase {
     /// A port where nothing listens refuses the connection: that is a definite answer, given at
     /// once instead of after librdkafka's retries have used up -m.
     func testCheckReportsARefusedBrokerAtOnce() throws {
-        let started = Date()
-        let result = try CLI.run(["check", "--db", try LocalStack.pgURL(), "-b", "127.0.0.1:1", "-m", "5"],
-                                 environment: ["CDCCTL_REGISTRY_URL": nil])
-        let elapsed = Date().timeIntervalSince(started)
-        print("check -b 127.0.0.1:1 -m 5 took \(String(format: "%.2f", elapsed)) s")
-        XCTAssertEqual(result.status, 1, result.summary)
-        XCTAssertEqual(result.stderr, "cdcctl: error: check found 1 problem: broker; the fixes are on stdout\n")
-        XCTAssertTrue(result.stdout.contains("problem  broker "), result.summary)
+        let (result, elapsed) = try checkBroker("127.0.0.1:1", timeout: 5)
         XCTAssertTrue(result.stdout.contains("Kafka at 127.0.0.1:1: connection refused (nothing listens there); fix: "), result.summary)
         XCTAssertLessThan(elapsed, 4, "a refusal does not wait for -m 5")
     }
@@ -189,16 +182,23 @@ final class SlotsCheckTests: XCTestCase {
     /// is given -m seconds, then reported.
     func testCheckReportsASilentBrokerWithinTheTimeout() throws {
         let silent = try SilentListener()
-        let started = Date()
-        let result = try CLI.run(["check", "--db", try LocalStack.pgURL(), "-b", "127.0.0.1:\(silent.port)", "-m", "2"],
-                                 environment: ["CDCCTL_REGISTRY_URL": nil])
-        let elapsed = Date().timeIntervalSince(started)
-        print("check -b 127.0.0.1:\(silent.port) -m 2 took \(String(format: "%.2f", elapsed)) s")
-        XCTAssertEqual(result.status, 1, result.summary)
-        XCTAssertEqual(result.stderr, "cdcctl: error: check found 1 problem: broker; the fixes are on stdout\n")
+        let (result, elapsed) = try checkBroker("127.0.0.1:\(silent.port)", timeout: 2)
         XCTAssertTrue(result.stdout.contains("Kafka at 127.0.0.1:\(silent.port) did not answer a metadata request within 2 s"), result.summary)
         XCTAssertGreaterThanOrEqual(elapsed, 1.5, "it waited for the timeout")
         XCTAssertLessThanOrEqual(elapsed, 5, "it gave up soon after -m 2")
+    }
+
+    /// `check -b BROKER -m TIMEOUT` against the stack's database, with the broker its one problem.
+    private func checkBroker(_ broker: String, timeout: Int) throws -> (CLIResult, TimeInterval) {
+        let started = Date()
+        let result = try CLI.run(["check", "--db", try LocalStack.pgURL(), "-b", broker, "-m", String(timeout)],
+                                 environment: ["CDCCTL_REGISTRY_URL": nil])
+        let elapsed = Date().timeIntervalSince(started)
+        print("check -b \(broker) -m \(timeout) took \(String(format: "%.2f", elapsed)) s")
+        XCTAssertEqual(result.status, 1, result.summary)
+        XCTAssertEqual(result.stderr, "cdcctl: error: check found 1 problem: broker; the fixes are on stdout\n")
+        XCTAssertTrue(result.stdout.contains("problem  broker "), result.summary)
+        return (result, elapsed)
     }
 
     // MARK: - stream's own preflight

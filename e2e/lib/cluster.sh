@@ -9,6 +9,8 @@
 #       run as root, so as root the cluster belongs to the unprivileged user cdcctl (the one
 #       scripts/stack uses). Sets CLUSTER_PORT and CLUSTER_URL (user postgres, trust).
 #   stop_cluster                            stops it, if one was started (for the EXIT trap)
+#   cluster_test_dir NAME                   TMP=/tmp/cdcctl-NAME.XXXXXX, enterable by the cluster's user;
+#                                           on exit: kill -9 $PID (when set), stop the cluster, remove TMP
 PGBIN=${CDCCTL_PG_BIN:-/usr/lib/postgresql/15/bin}
 CLUSTER_DATA=
 CLUSTER_AS=()
@@ -41,4 +43,18 @@ start_cluster() {
 
 stop_cluster() {
   [ -z "$CLUSTER_DATA" ] || "${CLUSTER_AS[@]}" "$PGBIN/pg_ctl" stop -D "$CLUSTER_DATA" -m immediate -w >/dev/null 2>&1 || true
+}
+
+cluster_test_dir() {
+  TMP=$(mktemp -d "/tmp/cdcctl-$1.XXXXXX")
+  chmod 755 "$TMP"   # the cluster runs as the unprivileged user cdcctl when we are root
+  PID=
+  trap cleanup_cluster_test EXIT
+}
+
+cleanup_cluster_test() {
+  set +e
+  [ -z "$PID" ] || { kill -9 "$PID"; wait "$PID"; } 2>/dev/null
+  stop_cluster
+  rm -rf "$TMP"
 }
