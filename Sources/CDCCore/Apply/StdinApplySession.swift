@@ -22,29 +22,49 @@ public struct StdinApplySession {
         self.progress = progress
     }
 
-    /// Reads standard input to its end (or a stop) and applies every record.
+    /// Reads standard input to its end (or a stop) and applies every record. The target applies
+    /// one batch (`ApplyWorker`) while the next is read and decoded.
     public func run(fd: Int32 = 0) throws {
         let reader = LineReader(fd: fd)
+        let worker = ApplyWorker(applier: applier)
         var pending: [ApplyRecord] = []
         var firstPendingAt = 0.0
         var line: Int64 = 0
         var lastIdentity: String? = nil
         var index: Int64 = 0
-        func flush() throws {
-            guard !pending.isEmpty else { return }
-            try applier.apply(pending)
-            pending.removeAll(keepingCapacity: true)
+        // What the target held when the running batch started: the reader skips what it shows
+        // applied; the applier checks each batch again against its own positions.
+        var applied = applier.appliedPositions
+        func settle() throws {
+            guard worker.isRunning else { return }
+            try worker.wait()
+            applied = applier.appliedPositions
             progress?.update(applied: applier.appliedRecords, skipped: applier.skippedRecords)
+        }
+        func flush() throws {
+            try settle()
+            guard !pending.isEmpty else { return }
+            worker.start(pending)
+            pending = []
+            pending.reserveCapacity(batching.size)
+        }
+        func drain() throws {
+            try flush()
+            try settle()
         }
         while !stop.isRaised {
             let wait = pending.isEmpty ? 0.5 : max(0, firstPendingAt + batching.lingerSeconds - Clock.monotonicSeconds())
             let step = try reader.next(wait: wait)
             switch step {
             case .end:
-                try flush()
+                try drain()
                 return
             case .idle:
-                if !pending.isEmpty, Clock.monotonicSeconds() >= firstPendingAt + batching.lingerSeconds { try flush() }
+                if !pending.isEmpty, Clock.monotonicSeconds() >= firstPendingAt + batching.lingerSeconds {
+                    try flush()
+                } else if pending.isEmpty {
+                    try settle()   // idle: report the last batch now
+                }
                 continue
             case .line(let bytes):
                 line += 1
@@ -55,8 +75,9 @@ public struct StdinApplySession {
                     let json = try bytes.withUnsafeBytes { try ApplyJSON.parse($0) }
                     decoded = try decoder.decode(value: json, key: nil, topic: nil)
                 } catch {
-                    try flush()
+                    try drain()
                     try applier.reject(position: position, message: "\(error)", rawValue: bytes)
+                    applied = applier.appliedPositions
                     continue
                 }
                 guard let decoded else { continue }
@@ -72,13 +93,13 @@ public struct StdinApplySession {
                     record.position = .kafka(topic: kafka.topic, partition: kafka.partition, offset: kafka.offset)
                     record.sourcePoint = nil
                 }
-                if applier.isApplied(record) { continue }
+                if applied.contains(record) { continue }
                 if pending.isEmpty { firstPendingAt = Clock.monotonicSeconds() }
                 pending.append(record)
                 if pending.count >= batching.size { try flush() }
             }
         }
-        try flush()
+        try drain()
     }
 }
 

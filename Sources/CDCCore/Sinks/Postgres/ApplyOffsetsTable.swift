@@ -11,7 +11,7 @@ struct ApplyOffsetsTable {
     static let name = "cdcctl_apply_offsets"
 
     /// The stored position of one row.
-    struct Stored: Equatable {
+    struct Stored: Equatable, Sendable {
         var offset: Int64
         var lsn: Int64?
         var identity: String?
@@ -19,7 +19,7 @@ struct ApplyOffsetsTable {
     }
 
     /// A row's key within one `name`.
-    struct Key: Hashable {
+    struct Key: Hashable, Sendable {
         var topic: String
         var partition: Int32
     }

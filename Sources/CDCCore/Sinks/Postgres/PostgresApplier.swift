@@ -57,24 +57,11 @@ public final class PostgresApplier {
     }
 
     /// Whether the record's change is already in the target (by the stored positions).
-    public func isApplied(_ record: ApplyRecord) -> Bool {
-        switch record.position {
-        case .kafka(let topic, let partition, let offset):
-            return stored[ApplyOffsetsTable.Key(topic: topic, partition: partition)].map { offset <= $0.offset } ?? false
-        case .stdin(let line, _):
-            if let point = record.sourcePoint {
-                if let lc = point.lastCommitted {
-                    guard let main = stored[Self.stdinKey], let mainLC = main.lsn, let identity = main.identity, let index = main.index else { return false }
-                    if identity == point.identity { return point.index <= index }
-                    return lc < mainLC
-                }
-                guard let marker = stored[Self.markerKey(point.identity)], let index = marker.index else { return false }
-                return point.index <= index
-            }
-            if options.replayLines, let main = stored[Self.stdinKey] { return line <= main.offset }
-            return false
-        }
-    }
+    public func isApplied(_ record: ApplyRecord) -> Bool { appliedPositions.contains(record) }
+
+    /// The stored positions as a value, for a reader that filters records while a batch is
+    /// being applied on another thread (the applier re-checks each batch against its own).
+    public var appliedPositions: AppliedPositions { AppliedPositions(stored: stored, replayLines: options.replayLines) }
 
     static let stdinKey = ApplyOffsetsTable.Key(topic: "-", partition: 0)
     static func markerKey(_ identity: String) -> ApplyOffsetsTable.Key { ApplyOffsetsTable.Key(topic: "-:" + identity, partition: 0) }
