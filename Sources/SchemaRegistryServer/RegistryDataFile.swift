@@ -14,8 +14,9 @@ public struct RegistryStorageError: Error, CustomStringConvertible, Sendable {
 /// same directory, is fsynced, renamed over `registry.json`, and the directory is fsynced. A crash
 /// at any point leaves either the old or the new file; a torn temp file is never read (and is
 /// removed at the next start).
-// @unchecked: owns a lock file descriptor; only RegistryStore calls it, under its lock.
-final class RegistryDataFile: @unchecked Sendable {
+///
+/// Owned by `RegistryContents`, so only ever used under `RegistryStore`'s mutex.
+final class RegistryDataFile {
     static let fileName = "registry.json"
     static let tempPrefix = ".registry.json.tmp-"
     static let lockName = "registry.lock"

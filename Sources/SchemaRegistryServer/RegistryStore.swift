@@ -1,5 +1,6 @@
 import AvroCodec
 import Foundation
+import Synchronization
 
 /// A schema as a client submits it (the body of `POST /subjects/{s}/versions` and friends).
 public struct RegistrySchemaInput: Sendable {
@@ -57,27 +58,135 @@ public struct RegistryCompatibilityResult: Equatable, Sendable {
 ///   parser); compatibility is `AvroResolution` (the spec's resolution rules).
 /// - Every change is written to `<dataDirectory>/registry.json` (atomically, see
 ///   `RegistryDataFile`) before it is answered; a failed write leaves the state unchanged.
-/// - Thread-safe: operations are serialized by a lock, so concurrent registrations of one schema
-///   get one id.
-// @unchecked: every access to the mutable state below goes through `lock`.
-public final class RegistryStore: @unchecked Sendable {
-    private let lock = NSLock()
-    private var model: Model
-    private let file: RegistryDataFile?
-    /// Compiled schemas by id (derived from `model`, never changes for an id).
-    private var compiled: [Int: AvroCompiledSchema] = [:]
-
+/// - Thread-safe: each operation holds the store's `Mutex`, so concurrent registrations of one
+///   schema get one id.
+public final class RegistryStore: Sendable {
+    private let contents: Mutex<RegistryContents>
     /// The file the store persists to (nil for an in-memory store).
-    public var dataFilePath: String? { file?.path }
+    public let dataFilePath: String?
+
+    /// What `registry.json` holds (tests write one by hand).
+    typealias State = RegistryContents.State
 
     /// An in-memory store (nothing persisted).
     public init() {
+        contents = Mutex(RegistryContents())
+        dataFilePath = nil
+    }
+
+    /// Opens (or creates) the store in `dataDirectory`, locking it against other registries.
+    public init(dataDirectory: String) throws {
+        let opened = try RegistryContents(dataDirectory: dataDirectory)
+        dataFilePath = opened.file?.path
+        contents = Mutex(opened)
+    }
+
+    /// Releases the data directory's lock; later changes fail. Used to hand the directory to
+    /// another store in the same process (a restart in tests).
+    public func close() { contents.withLock { $0.file?.unlock() } }
+
+    /// Registers `input` under `subject` (`POST /subjects/{s}/versions`) and returns the version
+    /// it has there. A schema already live under the subject returns its existing version;
+    /// otherwise it must pass the subject's compatibility level against the live versions.
+    @discardableResult
+    public func register(subject: String, _ input: RegistrySchemaInput) throws -> RegistrySubjectVersion {
+        try contents.withLock { try $0.register(subject: subject, input) }
+    }
+
+    /// The version under `subject` that has `input`'s schema, by identity (`POST /subjects/{s}`).
+    public func lookup(subject: String, _ input: RegistrySchemaInput, includeDeleted: Bool = false) throws -> RegistrySubjectVersion {
+        try contents.withLock { try $0.lookup(subject: subject, input, includeDeleted: includeDeleted) }
+    }
+
+    /// The schema text with this id (`GET /schemas/ids/{id}`).
+    public func schema(id: Int) throws -> String {
+        try contents.withLock { try $0.schema(id: id) }
+    }
+
+    /// The subjects and versions that use schema `id` (`GET /schemas/ids/{id}/versions`).
+    public func usages(ofSchema id: Int, includeDeleted: Bool = false) throws -> [(subject: String, version: Int)] {
+        try contents.withLock { try $0.usages(ofSchema: id, includeDeleted: includeDeleted) }
+    }
+
+    /// Every version of every subject whose name starts with `prefix` (`GET /schemas`).
+    public func allVersions(prefix: String = "", includeDeleted: Bool = false, latestOnly: Bool = false) -> [RegistrySubjectVersion] {
+        contents.withLock { $0.allVersions(prefix: prefix, includeDeleted: includeDeleted, latestOnly: latestOnly) }
+    }
+
+    /// Subjects with at least one live version (or any version, with `includeDeleted`), sorted.
+    public func subjects(includeDeleted: Bool = false, prefix: String = "") -> [String] {
+        contents.withLock { $0.subjects(includeDeleted: includeDeleted, prefix: prefix) }
+    }
+
+    /// The version numbers of `subject` (`GET /subjects/{s}/versions`).
+    public func versionNumbers(subject: String, includeDeleted: Bool = false) throws -> [Int] {
+        try contents.withLock { try $0.versionNumbers(subject: subject, includeDeleted: includeDeleted) }
+    }
+
+    /// One version of `subject` (`GET /subjects/{s}/versions/{v}`).
+    public func version(subject: String, _ selector: RegistryVersionSelector, includeDeleted: Bool = false) throws -> RegistrySubjectVersion {
+        try contents.withLock { try $0.version(subject: subject, selector, includeDeleted: includeDeleted) }
+    }
+
+    /// Deletes a subject (`DELETE /subjects/{s}`), soft or permanent; returns the versions deleted.
+    public func deleteSubject(_ subject: String, permanent: Bool = false) throws -> [Int] {
+        try contents.withLock { try $0.deleteSubject(subject, permanent: permanent) }
+    }
+
+    /// Deletes one version (`DELETE /subjects/{s}/versions/{v}`); returns the version number.
+    public func deleteVersion(subject: String, _ selector: RegistryVersionSelector, permanent: Bool = false) throws -> Int {
+        try contents.withLock { try $0.deleteVersion(subject: subject, selector, permanent: permanent) }
+    }
+
+    /// The registry-wide level (`GET /config`); BACKWARD unless set.
+    public var globalCompatibility: CompatibilityLevel { contents.withLock { $0.globalCompatibility } }
+
+    /// Sets the registry-wide level (`PUT /config`).
+    public func setGlobalCompatibility(_ level: CompatibilityLevel) throws {
+        try contents.withLock { try $0.setGlobalCompatibility(level) }
+    }
+
+    /// Resets the registry-wide level to BACKWARD (`DELETE /config`); returns the old one.
+    public func resetGlobalCompatibility() throws -> CompatibilityLevel {
+        try contents.withLock { try $0.resetGlobalCompatibility() }
+    }
+
+    /// The level set on `subject` (`GET /config/{s}`), or the global one with `defaultToGlobal`.
+    public func compatibility(subject: String, defaultToGlobal: Bool = false) throws -> CompatibilityLevel {
+        try contents.withLock { try $0.compatibility(subject: subject, defaultToGlobal: defaultToGlobal) }
+    }
+
+    /// Sets `subject`'s level (`PUT /config/{s}`); the subject need not exist yet.
+    public func setCompatibility(subject: String, _ level: CompatibilityLevel) throws {
+        try contents.withLock { try $0.setCompatibility(subject: subject, level) }
+    }
+
+    /// Removes `subject`'s own level (`DELETE /config/{s}`); returns it.
+    public func deleteCompatibility(subject: String) throws -> CompatibilityLevel {
+        try contents.withLock { try $0.deleteCompatibility(subject: subject) }
+    }
+
+    /// Tests `input` against `subject` under the subject's level (`POST /compatibility/...`).
+    public func testCompatibility(subject: String, version selector: RegistryVersionSelector?, _ input: RegistrySchemaInput) throws -> RegistryCompatibilityResult {
+        try contents.withLock { try $0.testCompatibility(subject: subject, version: selector, input) }
+    }
+}
+
+/// The store's state and the operations on it; `RegistryStore` runs each one under its mutex.
+struct RegistryContents {
+    private var model: Model
+    let file: RegistryDataFile?
+    /// Compiled schemas by id (derived from `model`, never changes for an id).
+    private var compiled: [Int: AvroCompiledSchema] = [:]
+
+    /// An in-memory store (nothing persisted).
+    init() {
         model = Model(state: State())
         file = nil
     }
 
     /// Opens (or creates) the store in `dataDirectory`, locking it against other registries.
-    public init(dataDirectory: String) throws {
+    init(dataDirectory: String) throws {
         let file = try RegistryDataFile(directory: dataDirectory)
         var state = State()
         if let data = try file.read() {
@@ -94,239 +203,203 @@ public final class RegistryStore: @unchecked Sendable {
         self.file = file
     }
 
-    /// Releases the data directory's lock; later changes fail. Used to hand the directory to
-    /// another store in the same process (a restart in tests).
-    public func close() {
-        lock.withLock { file?.unlock() }
-    }
-
     // MARK: - schemas and subjects
 
     /// Registers `input` under `subject` (`POST /subjects/{s}/versions`) and returns the version
     /// it has there. A schema already live under the subject returns its existing version;
     /// otherwise it must pass the subject's compatibility level against the live versions.
     @discardableResult
-    public func register(subject: String, _ input: RegistrySchemaInput) throws -> RegistrySubjectVersion {
-        try lock.withLock {
-            let prepared = try prepare(input)
-            let existing = model.state.subjects[subject]
-            let live = existing?.liveVersions ?? []
-            // Old data may hold identity-equal schemas under two ids: compare identities, not ids.
-            if let match = live.last(where: { model.identitiesByID[$0.id] == prepared.identity }) {
-                return version(subject, match)
-            }
-            let level = existing?.compatibility ?? model.state.compatibility
-            let problems = compatibilityProblems(of: prepared.compiled, against: level.isTransitive ? live : Array(live.suffix(1)), level: level)
-            if !problems.isEmpty { throw RegistryError.incompatibleSchema(subject, details: problems) }
-
-            var next = model
-            let id: Int
-            if let knownID = next.idsByIdentity[prepared.identity] {
-                id = knownID
-            } else {
-                id = (next.state.schemas.last?.id ?? 0) + 1
-                next.state.schemas.append(StoredSchema(id: id, schema: prepared.text))
-                next.idsByIdentity[prepared.identity] = id
-                next.identitiesByID[id] = prepared.identity
-                next.textsByID[id] = prepared.text
-            }
-            var entry = existing ?? StoredSubject()
-            let versionNumber = (entry.versions.map(\.version).max() ?? 0) + 1
-            entry.versions.append(StoredVersion(version: versionNumber, id: id, deleted: false))
-            next.state.subjects[subject] = entry
-            try commit(next)
-            compiled[id] = compiled[id] ?? prepared.compiled
-            return RegistrySubjectVersion(subject: subject, version: versionNumber, id: id, schema: next.textsByID[id]!)
+    mutating func register(subject: String, _ input: RegistrySchemaInput) throws -> RegistrySubjectVersion {
+        let prepared = try prepare(input)
+        let existing = model.state.subjects[subject]
+        let live = existing?.liveVersions ?? []
+        // Old data may hold identity-equal schemas under two ids: compare identities, not ids.
+        if let match = live.last(where: { model.identitiesByID[$0.id] == prepared.identity }) {
+            return version(subject, match)
         }
+        let level = existing?.compatibility ?? model.state.compatibility
+        let problems = compatibilityProblems(of: prepared.compiled, against: level.isTransitive ? live : Array(live.suffix(1)), level: level)
+        if !problems.isEmpty { throw RegistryError.incompatibleSchema(subject, details: problems) }
+
+        var next = model
+        let id: Int
+        if let knownID = next.idsByIdentity[prepared.identity] {
+            id = knownID
+        } else {
+            id = (next.state.schemas.last?.id ?? 0) + 1
+            next.state.schemas.append(StoredSchema(id: id, schema: prepared.text))
+            next.idsByIdentity[prepared.identity] = id
+            next.identitiesByID[id] = prepared.identity
+            next.textsByID[id] = prepared.text
+        }
+        var entry = existing ?? StoredSubject()
+        let versionNumber = (entry.versions.map(\.version).max() ?? 0) + 1
+        entry.versions.append(StoredVersion(version: versionNumber, id: id, deleted: false))
+        next.state.subjects[subject] = entry
+        try commit(next)
+        compiled[id] = compiled[id] ?? prepared.compiled
+        return RegistrySubjectVersion(subject: subject, version: versionNumber, id: id, schema: next.textsByID[id]!)
     }
 
     /// The version under `subject` that has `input`'s schema, by identity (`POST /subjects/{s}`):
     /// Confluent's AvroConverter looks schemas up in Avro Java's printed form, not as registered.
-    public func lookup(subject: String, _ input: RegistrySchemaInput, includeDeleted: Bool = false) throws -> RegistrySubjectVersion {
-        try lock.withLock {
-            let prepared = try prepare(input)
-            let candidates = try versions(of: subject, includeDeleted: includeDeleted)
-            guard let match = candidates.last(where: { model.identitiesByID[$0.id] == prepared.identity }) else {
-                throw RegistryError.schemaNotFound()
-            }
-            return version(subject, match)
+    func lookup(subject: String, _ input: RegistrySchemaInput, includeDeleted: Bool = false) throws -> RegistrySubjectVersion {
+        let prepared = try prepare(input)
+        let candidates = try versions(of: subject, includeDeleted: includeDeleted)
+        guard let match = candidates.last(where: { model.identitiesByID[$0.id] == prepared.identity }) else {
+            throw RegistryError.schemaNotFound()
         }
+        return version(subject, match)
     }
 
     /// The schema text with this id (`GET /schemas/ids/{id}`).
-    public func schema(id: Int) throws -> String {
-        try lock.withLock {
-            guard let text = model.textsByID[id] else { throw RegistryError.schemaNotFound(id: id) }
-            return text
-        }
+    func schema(id: Int) throws -> String {
+        guard let text = model.textsByID[id] else { throw RegistryError.schemaNotFound(id: id) }
+        return text
     }
 
     /// The subjects and versions that use schema `id` (`GET /schemas/ids/{id}/versions`).
-    public func usages(ofSchema id: Int, includeDeleted: Bool = false) throws -> [(subject: String, version: Int)] {
-        try lock.withLock {
-            guard model.textsByID[id] != nil else { throw RegistryError.schemaNotFound(id: id) }
-            var result: [(subject: String, version: Int)] = []
-            for name in model.state.subjects.keys.sorted() {
-                for v in model.state.subjects[name]!.versions where v.id == id && (includeDeleted || !v.deleted) {
-                    result.append((name, v.version))
-                }
+    func usages(ofSchema id: Int, includeDeleted: Bool = false) throws -> [(subject: String, version: Int)] {
+        guard model.textsByID[id] != nil else { throw RegistryError.schemaNotFound(id: id) }
+        var result: [(subject: String, version: Int)] = []
+        for name in model.state.subjects.keys.sorted() {
+            for v in model.state.subjects[name]!.versions where v.id == id && (includeDeleted || !v.deleted) {
+                result.append((name, v.version))
             }
-            return result
         }
+        return result
     }
 
     /// Every version of every subject whose name starts with `prefix` (`GET /schemas`), by subject
     /// then version: live ones (or all, with `includeDeleted`), or only each subject's latest.
-    public func allVersions(prefix: String = "", includeDeleted: Bool = false, latestOnly: Bool = false) -> [RegistrySubjectVersion] {
-        lock.withLock {
-            var result: [RegistrySubjectVersion] = []
-            for name in model.state.subjects.keys.sorted() where name.hasPrefix(prefix) {
-                let entry = model.state.subjects[name]!
-                let candidates = includeDeleted ? entry.versions : entry.liveVersions
-                for stored in latestOnly ? Array(candidates.suffix(1)) : candidates {
-                    result.append(version(name, stored))
-                }
+    func allVersions(prefix: String = "", includeDeleted: Bool = false, latestOnly: Bool = false) -> [RegistrySubjectVersion] {
+        var result: [RegistrySubjectVersion] = []
+        for name in model.state.subjects.keys.sorted() where name.hasPrefix(prefix) {
+            let entry = model.state.subjects[name]!
+            let candidates = includeDeleted ? entry.versions : entry.liveVersions
+            for stored in latestOnly ? Array(candidates.suffix(1)) : candidates {
+                result.append(version(name, stored))
             }
-            return result
         }
+        return result
     }
 
     /// Subjects with at least one live version (or any version, with `includeDeleted`), sorted.
-    public func subjects(includeDeleted: Bool = false, prefix: String = "") -> [String] {
-        lock.withLock {
-            model.state.subjects.filter { name, entry in
-                name.hasPrefix(prefix) && (includeDeleted ? !entry.versions.isEmpty : !entry.liveVersions.isEmpty)
-            }.keys.sorted()
-        }
+    func subjects(includeDeleted: Bool = false, prefix: String = "") -> [String] {
+        model.state.subjects.filter { name, entry in
+            name.hasPrefix(prefix) && (includeDeleted ? !entry.versions.isEmpty : !entry.liveVersions.isEmpty)
+        }.keys.sorted()
     }
 
     /// The version numbers of `subject` (`GET /subjects/{s}/versions`).
-    public func versionNumbers(subject: String, includeDeleted: Bool = false) throws -> [Int] {
-        try lock.withLock { try versions(of: subject, includeDeleted: includeDeleted).map(\.version) }
+    func versionNumbers(subject: String, includeDeleted: Bool = false) throws -> [Int] {
+        try versions(of: subject, includeDeleted: includeDeleted).map(\.version)
     }
 
     /// One version of `subject` (`GET /subjects/{s}/versions/{v}`).
-    public func version(subject: String, _ selector: RegistryVersionSelector, includeDeleted: Bool = false) throws -> RegistrySubjectVersion {
-        try lock.withLock {
-            let candidates = try versions(of: subject, includeDeleted: includeDeleted)
-            return version(subject, try select(selector, in: candidates))
-        }
+    func version(subject: String, _ selector: RegistryVersionSelector, includeDeleted: Bool = false) throws -> RegistrySubjectVersion {
+        let candidates = try versions(of: subject, includeDeleted: includeDeleted)
+        return version(subject, try select(selector, in: candidates))
     }
 
     /// Deletes a subject (`DELETE /subjects/{s}`): soft (its versions are hidden, ids stay) or,
     /// after a soft delete, permanent. Returns the versions deleted.
-    public func deleteSubject(_ subject: String, permanent: Bool = false) throws -> [Int] {
-        try lock.withLock {
-            guard let entry = model.state.subjects[subject], !entry.versions.isEmpty else {
-                throw RegistryError.subjectNotFound(subject)
-            }
-            var next = model
-            let deleted: [Int]
-            if permanent {
-                guard entry.liveVersions.isEmpty else { throw RegistryError.subjectNotSoftDeleted(subject) }
-                deleted = entry.versions.map(\.version)
-                next.state.subjects[subject] = nil
-            } else {
-                guard !entry.liveVersions.isEmpty else { throw RegistryError.subjectSoftDeleted(subject) }
-                deleted = entry.liveVersions.map(\.version)
-                var changed = entry
-                for i in changed.versions.indices { changed.versions[i].deleted = true }
-                next.state.subjects[subject] = changed
-            }
-            try commit(next)
-            return deleted
+    mutating func deleteSubject(_ subject: String, permanent: Bool = false) throws -> [Int] {
+        guard let entry = model.state.subjects[subject], !entry.versions.isEmpty else {
+            throw RegistryError.subjectNotFound(subject)
         }
+        var next = model
+        let deleted: [Int]
+        if permanent {
+            guard entry.liveVersions.isEmpty else { throw RegistryError.subjectNotSoftDeleted(subject) }
+            deleted = entry.versions.map(\.version)
+            next.state.subjects[subject] = nil
+        } else {
+            guard !entry.liveVersions.isEmpty else { throw RegistryError.subjectSoftDeleted(subject) }
+            deleted = entry.liveVersions.map(\.version)
+            var changed = entry
+            for i in changed.versions.indices { changed.versions[i].deleted = true }
+            next.state.subjects[subject] = changed
+        }
+        try commit(next)
+        return deleted
     }
 
     /// Deletes one version (`DELETE /subjects/{s}/versions/{v}`): soft or, after a soft delete,
     /// permanent. Returns the version number.
-    public func deleteVersion(subject: String, _ selector: RegistryVersionSelector, permanent: Bool = false) throws -> Int {
-        try lock.withLock {
-            guard var entry = model.state.subjects[subject], !entry.versions.isEmpty else {
-                throw RegistryError.subjectNotFound(subject)
-            }
-            let target: StoredVersion
-            if permanent {
-                target = try select(selector, in: entry.versions)
-                guard target.deleted else { throw RegistryError.versionNotSoftDeleted(subject, target.version) }
-                entry.versions.removeAll { $0.version == target.version }
-            } else {
-                if case .number(let n) = selector, entry.versions.contains(where: { $0.version == n && $0.deleted }) {
-                    throw RegistryError.versionSoftDeleted(subject, n)
-                }
-                guard !entry.liveVersions.isEmpty else { throw RegistryError.subjectNotFound(subject) }
-                target = try select(selector, in: entry.liveVersions)
-                let i = entry.versions.firstIndex { $0.version == target.version }!
-                entry.versions[i].deleted = true
-            }
-            var next = model
-            // A subject left without versions and without its own level is gone.
-            next.state.subjects[subject] = entry.versions.isEmpty && entry.compatibility == nil ? nil : entry
-            try commit(next)
-            return target.version
+    mutating func deleteVersion(subject: String, _ selector: RegistryVersionSelector, permanent: Bool = false) throws -> Int {
+        guard var entry = model.state.subjects[subject], !entry.versions.isEmpty else {
+            throw RegistryError.subjectNotFound(subject)
         }
+        let target: StoredVersion
+        if permanent {
+            target = try select(selector, in: entry.versions)
+            guard target.deleted else { throw RegistryError.versionNotSoftDeleted(subject, target.version) }
+            entry.versions.removeAll { $0.version == target.version }
+        } else {
+            if case .number(let n) = selector, entry.versions.contains(where: { $0.version == n && $0.deleted }) {
+                throw RegistryError.versionSoftDeleted(subject, n)
+            }
+            guard !entry.liveVersions.isEmpty else { throw RegistryError.subjectNotFound(subject) }
+            target = try select(selector, in: entry.liveVersions)
+            let i = entry.versions.firstIndex { $0.version == target.version }!
+            entry.versions[i].deleted = true
+        }
+        var next = model
+        // A subject left without versions and without its own level is gone.
+        next.state.subjects[subject] = entry.versions.isEmpty && entry.compatibility == nil ? nil : entry
+        try commit(next)
+        return target.version
     }
 
     // MARK: - compatibility
 
     /// The registry-wide level (`GET /config`); BACKWARD unless set.
-    public var globalCompatibility: CompatibilityLevel {
-        lock.withLock { model.state.compatibility }
-    }
+    var globalCompatibility: CompatibilityLevel { model.state.compatibility }
 
     /// Sets the registry-wide level (`PUT /config`).
-    public func setGlobalCompatibility(_ level: CompatibilityLevel) throws {
-        try lock.withLock {
-            var next = model
-            next.state.compatibility = level
-            try commit(next)
-        }
+    mutating func setGlobalCompatibility(_ level: CompatibilityLevel) throws {
+        var next = model
+        next.state.compatibility = level
+        try commit(next)
     }
 
     /// Resets the registry-wide level to BACKWARD (`DELETE /config`); returns the old one.
-    public func resetGlobalCompatibility() throws -> CompatibilityLevel {
-        try lock.withLock {
-            let old = model.state.compatibility
-            var next = model
-            next.state.compatibility = .backward
-            try commit(next)
-            return old
-        }
+    mutating func resetGlobalCompatibility() throws -> CompatibilityLevel {
+        let old = model.state.compatibility
+        var next = model
+        next.state.compatibility = .backward
+        try commit(next)
+        return old
     }
 
     /// The level set on `subject` (`GET /config/{s}`); with `defaultToGlobal`, the global level
     /// when the subject has none, otherwise error 40408.
-    public func compatibility(subject: String, defaultToGlobal: Bool = false) throws -> CompatibilityLevel {
-        try lock.withLock {
-            if let level = model.state.subjects[subject]?.compatibility { return level }
-            if defaultToGlobal { return model.state.compatibility }
-            throw RegistryError.subjectCompatibilityNotConfigured(subject)
-        }
+    func compatibility(subject: String, defaultToGlobal: Bool = false) throws -> CompatibilityLevel {
+        if let level = model.state.subjects[subject]?.compatibility { return level }
+        if defaultToGlobal { return model.state.compatibility }
+        throw RegistryError.subjectCompatibilityNotConfigured(subject)
     }
 
     /// Sets `subject`'s level (`PUT /config/{s}`); the subject need not exist yet.
-    public func setCompatibility(subject: String, _ level: CompatibilityLevel) throws {
-        try lock.withLock {
-            var next = model
-            var entry = next.state.subjects[subject] ?? StoredSubject()
-            entry.compatibility = level
-            next.state.subjects[subject] = entry
-            try commit(next)
-        }
+    mutating func setCompatibility(subject: String, _ level: CompatibilityLevel) throws {
+        var next = model
+        var entry = next.state.subjects[subject] ?? StoredSubject()
+        entry.compatibility = level
+        next.state.subjects[subject] = entry
+        try commit(next)
     }
 
     /// Removes `subject`'s own level (`DELETE /config/{s}`); returns it.
-    public func deleteCompatibility(subject: String) throws -> CompatibilityLevel {
-        try lock.withLock {
-            guard var entry = model.state.subjects[subject], let old = entry.compatibility else {
-                throw RegistryError.subjectCompatibilityNotConfigured(subject)
-            }
-            entry.compatibility = nil
-            var next = model
-            next.state.subjects[subject] = entry.versions.isEmpty ? nil : entry
-            try commit(next)
-            return old
+    mutating func deleteCompatibility(subject: String) throws -> CompatibilityLevel {
+        guard var entry = model.state.subjects[subject], let old = entry.compatibility else {
+            throw RegistryError.subjectCompatibilityNotConfigured(subject)
         }
+        entry.compatibility = nil
+        var next = model
+        next.state.subjects[subject] = entry.versions.isEmpty ? nil : entry
+        try commit(next)
+        return old
     }
 
     /// Tests `input` against `subject` under the subject's level (`POST /compatibility/...`):
@@ -338,24 +411,22 @@ public final class RegistryStore: @unchecked Sendable {
     /// a version number the subject doesn't have, even when the subject doesn't exist, is 40402
     /// (the API reference: "Error code 40402 indicates version not found"); `latest` of a subject
     /// without live versions is compatible (there is nothing to be incompatible with).
-    public func testCompatibility(subject: String, version selector: RegistryVersionSelector?, _ input: RegistrySchemaInput) throws -> RegistryCompatibilityResult {
-        try lock.withLock {
-            let prepared = try prepare(input)
-            let level = model.state.subjects[subject]?.compatibility ?? model.state.compatibility
-            let against: [StoredVersion]
-            let live = model.state.subjects[subject]?.liveVersions ?? []
-            switch selector {
-            case .latest?:
-                against = Array(live.suffix(1))
-            case .number(let n)?:
-                guard let match = live.first(where: { $0.version == n }) else { throw RegistryError.versionNotFound(n) }
-                against = [match]
-            case nil:
-                against = level.isTransitive ? live : Array(live.suffix(1))
-            }
-            let problems = compatibilityProblems(of: prepared.compiled, against: against, level: level)
-            return RegistryCompatibilityResult(isCompatible: problems.isEmpty, messages: problems)
+    mutating func testCompatibility(subject: String, version selector: RegistryVersionSelector?, _ input: RegistrySchemaInput) throws -> RegistryCompatibilityResult {
+        let prepared = try prepare(input)
+        let level = model.state.subjects[subject]?.compatibility ?? model.state.compatibility
+        let against: [StoredVersion]
+        let live = model.state.subjects[subject]?.liveVersions ?? []
+        switch selector {
+        case .latest?:
+            against = Array(live.suffix(1))
+        case .number(let n)?:
+            guard let match = live.first(where: { $0.version == n }) else { throw RegistryError.versionNotFound(n) }
+            against = [match]
+        case nil:
+            against = level.isTransitive ? live : Array(live.suffix(1))
         }
+        let problems = compatibilityProblems(of: prepared.compiled, against: against, level: level)
+        return RegistryCompatibilityResult(isCompatible: problems.isEmpty, messages: problems)
     }
 
     // MARK: - internals
@@ -391,7 +462,7 @@ public final class RegistryStore: @unchecked Sendable {
 
     /// The compiled schema of a stored id. Stored schemas passed Avro C when registered, so only
     /// the Swift checks run again.
-    private func compiledSchema(id: Int) throws -> AvroCompiledSchema {
+    private mutating func compiledSchema(id: Int) throws -> AvroCompiledSchema {
         if let known = compiled[id] { return known }
         guard let text = model.textsByID[id] else { throw RegistryError.schemaNotFound(id: id) }
         let schema = try AvroCompiledSchema(AvroSchemaParser.parse(text, checkWithAvroC: false))
@@ -401,7 +472,7 @@ public final class RegistryStore: @unchecked Sendable {
 
     /// Why `candidate` breaks `level` against `versions` (empty: it doesn't). Each direction of
     /// each version contributes at most one reason: `AvroResolution` reports the first problem.
-    private func compatibilityProblems(of candidate: AvroCompiledSchema, against versions: [StoredVersion], level: CompatibilityLevel) -> [String] {
+    private mutating func compatibilityProblems(of candidate: AvroCompiledSchema, against versions: [StoredVersion], level: CompatibilityLevel) -> [String] {
         var problems: [String] = []
         guard level != .none else { return problems }
         for old in versions.reversed() {
@@ -446,7 +517,7 @@ public final class RegistryStore: @unchecked Sendable {
     }
 
     /// Persists `next`, then makes it the current state (an error leaves everything as it was).
-    private func commit(_ next: Model) throws {
+    private mutating func commit(_ next: Model) throws {
         if let file {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
