@@ -14,6 +14,8 @@
 #   stop_stream SLOT             once the slot acknowledged the WAL so far, SIGTERM the stream
 #   dump TABLE                   SELECT id, v into $TMP/TABLE.table (incremental_check.py's input)
 #   jstat FILE EXPR              EXPR of the JSON in FILE (as s)
+#   check_chunks_of_500 LABEL SLOT TABLE STATS   the checks of a 20,000-row table read with
+#                                --chunk-size 500 (STATS: incremental_check.py --stats)
 # (Not executable, so scripts/test does not run it.)
 
 sql() { psql "$CDCCTL_PG_URL" -XqAt -v ON_ERROR_STOP=1 -c "$1"; }
@@ -86,3 +88,13 @@ stream_start() {   # slot out err args...
 }
 dump() { sql "select id, v from public.$1" | tr '|' ' ' >"$TMP/$1.table"; }
 jstat() { "$CDCCTL_PYTHON" -c "import json,sys; s=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+# The writer deletes rows while chunks are read, so 20,000 rows need not make 40 full chunks:
+# what --chunk-size 500 shows is that there were incremental reads, no chunk held more than 500
+# rows (chunks × 500 ≥ the reads), and there are more chunks than the default 1024 makes (≤ 20).
+check_chunks_of_500() {   # label slot table stats
+  local n reads
+  n=$(chunks "$2" "$3")
+  reads=$(jstat "$4" "s['sources'][0]['incremental']")
+  check "$1: incremental reads came ($reads of them)" [ "$reads" -gt 10000 ]
+  check "$1: $n chunks of at most 500 rows for $reads incremental reads" bash -c "[ $((n * 500)) -ge $reads ] && [ $n -ge 30 ]"
+}

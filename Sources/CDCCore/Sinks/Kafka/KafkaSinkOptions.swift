@@ -91,7 +91,7 @@ public struct KafkaSinkOptions: Sendable {
     }
 
     /// The topic of logical decoding messages, as Debezium names it.
-    public func messageTopic(prefix: String) -> String { "\(prefix).message" }
+    public func messageTopic(prefix: String) -> String { Self.legalTopic("\(prefix).message") }
 
     /// What can be wrong with a topic template.
     public enum TopicTemplateProblem: Equatable, Sendable {

@@ -15,5 +15,6 @@ final class KafkaTopicNameTests: XCTestCase {
         custom.topicTemplate = "{prefix}/{table}"
         XCTAssertEqual(custom.topic(prefix: "cdc", table: TableName(schema: "public", table: "t")), "cdc_t")
         XCTAssertTrue(OutboxTopicTemplate.isValidTopic(options.topic(prefix: "ünï", table: TableName(schema: "s", table: "ç")).utf8))
+        XCTAssertEqual(options.messageTopic(prefix: "my app"), "my_app.message")
     }
 }
