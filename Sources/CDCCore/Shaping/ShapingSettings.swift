@@ -54,16 +54,13 @@ public struct ColumnSelection: Sendable, CustomStringConvertible {
     public let text: String
 
     public static func parse(_ text: String) -> Result<ColumnSelection, ShapingSpecProblem> {
-        guard let (tablePart, columnPart) = SpecSyntax.split(text, at: ":") else {
-            return .failure(ShapingSpecProblem("expected schema.table:column[,column…]"))
-        }
-        let table: TablePattern
-        switch TablePattern.parse(tablePart) {
-        case .success(let t): table = t
+        let table: TablePattern, parts: [String]
+        switch SpecSyntax.tableAndColumns(text) {
+        case .success(let parsed): (table, parts) = parsed
         case .failure(let problem): return .failure(problem)
         }
         var columns: [ColumnPattern] = []
-        for part in SpecSyntax.list(columnPart) {
+        for part in parts {
             switch ColumnPattern.parse(part) {
             case .success(let c): columns.append(c)
             case .failure(let problem): return .failure(problem)
@@ -144,16 +141,13 @@ public struct KeySelection: Sendable, CustomStringConvertible {
     public let text: String
 
     public static func parse(_ text: String) -> Result<KeySelection, ShapingSpecProblem> {
-        guard let (tablePart, columnPart) = SpecSyntax.split(text, at: ":") else {
-            return .failure(ShapingSpecProblem("expected schema.table:column[,column…]"))
-        }
-        let table: TablePattern
-        switch TablePattern.parse(tablePart) {
-        case .success(let t): table = t
+        let table: TablePattern, parts: [String]
+        switch SpecSyntax.tableAndColumns(text) {
+        case .success(let parsed): (table, parts) = parsed
         case .failure(let problem): return .failure(problem)
         }
         var columns: [String] = []
-        for part in SpecSyntax.list(columnPart) {
+        for part in parts {
             guard case .success(let column) = ColumnPattern.parse(part), let name = column.name else {
                 return .failure(ShapingSpecProblem("key columns are names, not patterns ('\(part)')"))
             }
@@ -169,6 +163,14 @@ public struct KeySelection: Sendable, CustomStringConvertible {
 
 /// Splitting of the `table:…` and `target=value` forms, outside `"quoted"` parts.
 enum SpecSyntax {
+    /// `schema.table:col1,col2` as the table (a name or pattern) and the column parts, unparsed.
+    static func tableAndColumns(_ text: String) -> Result<(TablePattern, [String]), ShapingSpecProblem> {
+        guard let (tablePart, columnPart) = split(text, at: ":") else {
+            return .failure(ShapingSpecProblem("expected schema.table:column[,column…]"))
+        }
+        return TablePattern.parse(tablePart).map { ($0, list(columnPart)) }
+    }
+
     /// `text` split at the first `separator` outside quotes; nil without one (or an empty left side).
     static func split(_ text: String, at separator: Character) -> (String, String)? {
         var quoted = false
