@@ -33,6 +33,7 @@ restart() {
 sql "create table public.t (id int primary key, v int); insert into public.t select g, g from generate_series(1, $ROWS) g"
 
 # The first run: crash the server once part of the snapshot is out.
+: >"$TMP/run1.ndjson"   # wc below may run before the background stream opens it
 "$BIN" stream --db "$DB" --slot restart_slot --publication restart_pub -t public.t >"$TMP/run1.ndjson" 2>"$TMP/run1.err" &
 PID=$!
 for _ in $(seq 600); do [ "$(wc -l <"$TMP/run1.ndjson")" -gt 2000 ] && break; sleep 0.05; done

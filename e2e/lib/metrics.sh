@@ -8,11 +8,12 @@ wait_metrics_url() {
   local err=$1 pid=$2
   URL=""
   for _ in $(seq 100); do
-    URL=$(sed -n 's/^cdcctl: metrics at \(http:[^ ]*\)\/metrics.*/\1/p' "$err" | head -n 1)
+    # (The stream's shell may not have created ERR yet.)
+    URL=$(sed -n 's/^cdcctl: metrics at \(http:[^ ]*\)\/metrics.*/\1/p' "$err" 2>/dev/null | head -n 1 || true)
     [ -n "$URL" ] && return 0
     kill -0 "$pid" 2>/dev/null || { cat "$err"; fail "the stream exited before serving metrics"; }
     sleep 0.1
   done
-  cat "$err"
+  cat "$err" 2>/dev/null
   fail "no 'metrics at' notice within 10 s"
 }
