@@ -38,13 +38,13 @@ start() {
   cat "$file.err"; fail "$* did not start within 10 s"
 }
 
-# A registry of our own, so that it can be stopped.
+# A registry of our own, so that it can be stopped. (Its log may not exist yet when first read.)
 "$BIN" registry serve --listen 127.0.0.1:0 --data-dir "$TMP/registry" 2>"$TMP/registry.log" &
 REG_PID=$!
 PIDS+=($REG_PID)
 REG_URL=""
 for i in $(seq 100); do
-  REG_URL=$(sed -n 's/.*registry listening on \(http:[^ ]*\).*/\1/p' "$TMP/registry.log" | head -n 1)
+  REG_URL=$(sed -n 's/.*registry listening on \(http:[^ ]*\).*/\1/p' "$TMP/registry.log" 2>/dev/null | head -n 1 || true)
   [ -n "$REG_URL" ] && break
   sleep 0.1
 done
@@ -157,7 +157,7 @@ cmp -s "$TMP/passed" "$TMP/raw" && pass "--on-decode-error pass: stdout holds th
 PIDS+=($!)
 REG2=""
 for i in $(seq 100); do
-  REG2=$(sed -n 's/.*registry listening on \(http:[^ ]*\).*/\1/p' "$TMP/registry2.log" | head -n 1)
+  REG2=$(sed -n 's/.*registry listening on \(http:[^ ]*\).*/\1/p' "$TMP/registry2.log" 2>/dev/null | head -n 1 || true)
   [ -n "$REG2" ] && break
   sleep 0.1
 done
