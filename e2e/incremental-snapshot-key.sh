@@ -35,8 +35,7 @@ STREAM= WRITER=
 . "$LIB/incremental.sh"
 cleanup() {
   set +e
-  [ -z "$WRITER" ] || { kill "$WRITER"; wait "$WRITER"; } 2>/dev/null
-  [ -z "$STREAM" ] || { kill -9 "$STREAM"; wait "$STREAM"; } 2>/dev/null
+  stop_writer_and_stream
   local s
   for s in "$E" "${E}_n" "$F"; do
     for _ in $(seq 100); do [ "$(sql "select count(*) from pg_replication_slots where slot_name = '$s' and active")" = 0 ] && break; sleep 0.1; done

@@ -28,8 +28,7 @@ STREAM= WRITER=
 . "$LIB/incremental.sh"
 cleanup() {
   set +e
-  [ -z "$WRITER" ] || { kill "$WRITER"; wait "$WRITER"; } 2>/dev/null
-  [ -z "$STREAM" ] || { kill -9 "$STREAM"; wait "$STREAM"; } 2>/dev/null
+  stop_writer_and_stream
   cleanup_cluster_test
 }
 trap cleanup EXIT

@@ -14,6 +14,7 @@
 #   stop_stream SLOT             once the slot acknowledged the WAL so far, SIGTERM the stream
 #   dump TABLE                   SELECT id, v into $TMP/TABLE.table (incremental_check.py's input)
 #   jstat FILE EXPR              EXPR of the JSON in FILE (as s)
+#   stop_writer_and_stream       for an EXIT trap: the writer and the stream, if they run
 #   check_chunks_of_500 LABEL SLOT TABLE STATS   the checks of a 20,000-row table read with
 #                                --chunk-size 500 (STATS: incremental_check.py --stats)
 # (Not executable, so scripts/test does not run it.)
@@ -61,6 +62,10 @@ wait_line() {   # file text seconds
   local i
   for i in $(seq $(($3 * 10))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   return 1
+}
+stop_writer_and_stream() {
+  [ -z "$WRITER" ] || { kill "$WRITER"; wait "$WRITER"; } 2>/dev/null || true
+  [ -z "$STREAM" ] || { kill -9 "$STREAM"; wait "$STREAM"; } 2>/dev/null || true
 }
 # stop_stream SLOT: once the slot has acknowledged the WAL written so far, stop the stream (SIGTERM).
 stop_stream() {

@@ -34,6 +34,15 @@ final class ApplyWorker: Sendable {
         }
     }
 
+    /// Starts applying the records of `batch` and leaves it empty, its capacity kept, for the
+    /// next batch to be read into.
+    func start(taking batch: inout [ApplyRecord]) {
+        let capacity = batch.capacity
+        start(batch)
+        batch = []
+        batch.reserveCapacity(capacity)
+    }
+
     /// Waits for the running batch (if any) and rethrows what its apply threw.
     func wait() throws {
         guard isRunning else { return }

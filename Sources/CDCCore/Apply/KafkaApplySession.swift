@@ -157,9 +157,7 @@ public struct KafkaApplySession {
                     runningCommits[Partition(topic: t, partition: p)] = max(runningCommits[Partition(topic: t, partition: p)] ?? -1, o + 1)
                 }
             }
-            worker.start(pending)
-            pending = []
-            pending.reserveCapacity(batching.size)
+            worker.start(taking: &pending)
         }
 
         // Everything read so far is in the target (or the run stops with why it is not).

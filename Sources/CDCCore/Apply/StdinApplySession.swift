@@ -44,9 +44,7 @@ public struct StdinApplySession {
         func flush() throws {
             try settle()
             guard !pending.isEmpty else { return }
-            worker.start(pending)
-            pending = []
-            pending.reserveCapacity(batching.size)
+            worker.start(taking: &pending)
         }
         func drain() throws {
             try flush()
