@@ -10,11 +10,15 @@
 // COUNT events (tombstones included) or SECONDS, whichever comes first; exits 2 on a timeout.
 // DEBEZIUM_PARITY_SCHEMAS=true keeps the JsonConverter's schemas; DEBEZIUM_PARITY_PROPS adds
 // properties (one key=value per line), e.g. masks or an ExtractNewRecordState transform.
-// Diagnostics (Debezium's log) go to stderr.
+// Diagnostics (Debezium's log) go to stderr: stdout carries the records only. The classpath holds
+// log4j2 as well as logback, and log4j2 without a configuration logs errors to System.out, which
+// once put a log line among the records (CI: debezium_parity.py could not parse it); so System.out
+// is pointed at stderr before any logging starts, and the records keep the real stdout.
 
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
+import java.io.PrintStream;
 import java.net.URI;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 
 public class DebeziumParity {
     public static void main(String[] args) throws Exception {
+        PrintStream records = System.out;
+        System.setOut(System.err);
         if (args.length != 6) {
             System.err.println("usage: DebeziumParity PG_URL TABLE SLOT PUBLICATION COUNT SECONDS");
             System.exit(64);
@@ -65,10 +71,10 @@ public class DebeziumParity {
             .using(p)
             .notifying(record -> {
                 synchronized (out) {
-                    System.out.println("{\"topic\":" + quote(record.destination())
+                    records.println("{\"topic\":" + quote(record.destination())
                         + ",\"key\":" + (record.key() == null ? "null" : record.key())
                         + ",\"value\":" + (record.value() == null ? "null" : record.value()) + "}");
-                    System.out.flush();
+                    records.flush();
                 }
                 done.countDown();
             })

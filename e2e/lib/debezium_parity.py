@@ -117,8 +117,11 @@ def main():
                 problems.append(f"{doc_path}: the differences section does not mention {phrase!r} ({what})")
 
     dbz_events, cdc_events = {}, {}
-    for line in open(dbz_path, encoding="utf-8"):
-        record = json.loads(line)
+    for number, line in enumerate(open(dbz_path, encoding="utf-8"), 1):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            sys.exit(f"{dbz_path}:{number} is not a record ({error}): {line[:300]!r}")
         if record["value"] is not None:
             dbz_events.setdefault(record["value"]["source"]["table"], []).append(record["value"])
     for line in open(cdc_path, encoding="utf-8"):
